@@ -1,0 +1,153 @@
+package io.mailgate;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.util.Properties;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.TypeConversionException;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.TypeConverterSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.mailgate.api.ErrorResponses;
+import io.mailgate.broker.Broker;
+import io.mailgate.mail.MailRequestParser;
+import io.mailgate.mail.MailStore;
+import io.mailgate.mail.MailViews;
+import io.mailgate.mail.MimeMessageBuilder;
+import io.mailgate.security.Access;
+import io.mailgate.security.Clients;
+import io.mailgate.security.TokenEndpoints;
+import io.mailgate.security.Tokens;
+import io.mailgate.store.Database;
+import io.mailgate.store.Json;
+import io.mailgate.support.Closer;
+
+/**
+ * Wires Mailgate: reads the settings, opens the database and the broker, and binds the named beans
+ * the YAML flows call. Everything here runs once, before any route starts.
+ */
+public class MailgateConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MailgateConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings settings = Settings.from(context.getPropertiesComponent());
+        ensurePortFree(settings);
+        warnAboutDevelopmentCredentials(settings);
+        configureDefaultProvider(context, settings);
+
+        Clock clock = Clock.systemUTC();
+        Json json = new Json();
+        HikariDataSource dataSource = Database.open(settings);
+        Broker broker = new Broker(settings);
+        context.addService(new Closer(dataSource), true, true);
+        context.addService(broker, true, true);
+        context.addComponent("jms", JmsComponent.jmsComponent(broker.connectionFactory()));
+        context.getTypeConverterRegistry().addTypeConverter(byte[].class, MimeMessage.class, new MimeMessageToBytes());
+
+        Registry registry = context.getRegistry();
+        registry.bind("dataSource", dataSource);
+        registry.bind("json", json);
+        registry.bind("errorResponses", new ErrorResponses(json));
+
+        Tokens tokens = new Tokens(dataSource, settings.tokenTtlSeconds(), clock);
+        Clients clients = new Clients(dataSource, settings.effectiveRootClientId(), settings.effectiveRootClientSecret());
+        registry.bind("access", new Access(tokens));
+        registry.bind("tokenEndpoints", new TokenEndpoints(clients, tokens, json));
+
+        MailStore mailStore = new MailStore(dataSource, json, clock);
+        registry.bind("mailStore", mailStore);
+        registry.bind("mailRequests", new MailRequestParser(json, settings.mailFrom(), settings.maxMessageBytes()));
+        registry.bind("mailViews", new MailViews(json, mailStore));
+        registry.bind("mimeMessages", new MimeMessageBuilder());
+
+        context.addStartupListener((camelContext, alreadyStarted) -> LOG.info(
+                "Mailgate is listening on http://{}:{} — database: {}; broker: {}; default provider: {}",
+                settings.httpHost(), settings.httpPort(), Database.describe(settings), broker.describe(),
+                describeProvider(settings)));
+    }
+
+    /**
+     * Netty only warns when the port is taken and the application would run on without its API.
+     * Binding once first turns that into a failed start with a clear message.
+     */
+    private static void ensurePortFree(Settings settings) {
+        if (settings.httpPort() == 0) {
+            return;
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(settings.httpHost(), settings.httpPort()));
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot listen on " + settings.httpHost() + ":" + settings.httpPort()
+                    + " (" + e.getMessage() + "): is another process using the port? Set MAILGATE_HTTP_PORT.", e);
+        }
+    }
+
+    private static void warnAboutDevelopmentCredentials(Settings settings) {
+        if (settings.devRootClient()) {
+            LOG.warn("*****************************************************************************************");
+            LOG.warn("* No root client is configured: using the DEVELOPMENT root client '{}' with its public  *",
+                    Settings.DEV_ROOT_CLIENT_ID);
+            LOG.warn("* default secret. Anyone can send mail through this gateway. Set MAILGATE_ROOT_CLIENT_ID *");
+            LOG.warn("* and MAILGATE_ROOT_CLIENT_SECRET before exposing it.                                     *");
+            LOG.warn("*****************************************************************************************");
+        }
+    }
+
+    /**
+     * The default provider is SMTP when a host is configured, the outbox directory otherwise. The
+     * smtp-sink kamelet takes its parameters from camel.kamelet.smtp-sink.* properties set here, so
+     * that optional credentials are left out rather than sent empty.
+     */
+    private static void configureDefaultProvider(CamelContext context, Settings settings) {
+        Properties properties = new Properties();
+        properties.setProperty("mailgate.provider.default", settings.smtpConfigured() ? "smtp" : "outbox");
+        properties.setProperty("camel.kamelet.outbox-sink.directory", settings.outboxDir().toString());
+        if (settings.smtpConfigured()) {
+            properties.setProperty("camel.kamelet.smtp-sink.host", settings.smtpHost());
+            properties.setProperty("camel.kamelet.smtp-sink.port", Integer.toString(settings.smtpPort()));
+            properties.setProperty("camel.kamelet.smtp-sink.ssl", Boolean.toString(settings.smtpSecurity() == Settings.SmtpSecurity.TLS));
+            properties.setProperty("camel.kamelet.smtp-sink.startTls",
+                    Boolean.toString(settings.smtpSecurity() == Settings.SmtpSecurity.STARTTLS));
+            if (!settings.smtpUsername().isBlank()) {
+                properties.setProperty("camel.kamelet.smtp-sink.username", settings.smtpUsername());
+                properties.setProperty("camel.kamelet.smtp-sink.password", settings.smtpPassword());
+            }
+        }
+        // Initial properties are the fallback: anything configured explicitly still wins.
+        properties.forEach((key, value) -> context.getPropertiesComponent().addInitialProperty((String) key, (String) value));
+    }
+
+    private static String describeProvider(Settings settings) {
+        return settings.smtpConfigured()
+                ? "SMTP " + settings.smtpHost() + ":" + settings.smtpPort() + " (" + settings.smtpSecurity().name().toLowerCase() + ")"
+                : "outbox directory " + settings.outboxDir();
+    }
+
+    /** Lets a route write a MimeMessage to a file: the outbox-sink kamelet converts its body to bytes. */
+    private static final class MimeMessageToBytes extends TypeConverterSupport {
+        @Override
+        public <T> T convertTo(Class<T> type, Exchange exchange, Object value) {
+            try {
+                return type.cast(MimeMessageBuilder.toBytes((MimeMessage) value));
+            } catch (MessagingException | IOException e) {
+                throw new TypeConversionException(value, type, e);
+            }
+        }
+    }
+}

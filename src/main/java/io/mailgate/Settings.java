@@ -1,0 +1,126 @@
+package io.mailgate;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+import org.apache.camel.spi.PropertiesComponent;
+
+/**
+ * The mailgate.* keys the Java wiring needs, read once at start-up. Routes and kamelets read their
+ * own keys as placeholders; see application.properties for every key and its default.
+ */
+public record Settings(
+        String httpHost,
+        int httpPort,
+        Path dataDir,
+        String dbUrl,
+        String dbUser,
+        String dbPassword,
+        int dbPoolSize,
+        String brokerUrl,
+        String brokerUser,
+        String brokerPassword,
+        String rootClientId,
+        String rootClientSecret,
+        long tokenTtlSeconds,
+        String smtpHost,
+        int smtpPort,
+        String smtpUsername,
+        String smtpPassword,
+        SmtpSecurity smtpSecurity,
+        String mailFrom,
+        int maxMessageBytes) {
+
+    /** Used when no root client is configured: fine on a laptop, loudly warned about everywhere. */
+    public static final String DEV_ROOT_CLIENT_ID = "mailgate";
+    public static final String DEV_ROOT_CLIENT_SECRET = "mailgate-dev-secret";
+
+    public enum SmtpSecurity { NONE, STARTTLS, TLS }
+
+    public static Settings from(PropertiesComponent properties) {
+        Reader p = new Reader(properties);
+        return new Settings(
+                p.text("mailgate.http.host", "0.0.0.0"),
+                p.integer("mailgate.http.port", 8080, 0, 65535),
+                Path.of(p.text("mailgate.data-dir", "./data")).toAbsolutePath().normalize(),
+                p.text("mailgate.db.url", ""),
+                p.text("mailgate.db.user", ""),
+                p.text("mailgate.db.password", ""),
+                p.integer("mailgate.db.pool-size", 10, 1, 200),
+                p.text("mailgate.broker.url", ""),
+                p.text("mailgate.broker.user", ""),
+                p.text("mailgate.broker.password", ""),
+                p.text("mailgate.security.root-client-id", ""),
+                p.text("mailgate.security.root-client-secret", ""),
+                p.integer("mailgate.security.token-ttl-seconds", 3600, 1, Integer.MAX_VALUE),
+                p.text("mailgate.smtp.host", ""),
+                p.integer("mailgate.smtp.port", 25, 1, 65535),
+                p.text("mailgate.smtp.username", ""),
+                p.text("mailgate.smtp.password", ""),
+                p.smtpSecurity("mailgate.smtp.security"),
+                p.text("mailgate.mail.from", "mailgate@localhost"),
+                p.integer("mailgate.mail.max-message-bytes", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE));
+    }
+
+    public boolean usesPostgres() {
+        return !dbUrl.isBlank();
+    }
+
+    public boolean embeddedBroker() {
+        return brokerUrl.isBlank();
+    }
+
+    public boolean smtpConfigured() {
+        return !smtpHost.isBlank();
+    }
+
+    public boolean devRootClient() {
+        return rootClientId.isBlank() || rootClientSecret.isBlank();
+    }
+
+    public String effectiveRootClientId() {
+        return devRootClient() ? DEV_ROOT_CLIENT_ID : rootClientId;
+    }
+
+    public String effectiveRootClientSecret() {
+        return devRootClient() ? DEV_ROOT_CLIENT_SECRET : rootClientSecret;
+    }
+
+    public Path outboxDir() {
+        return dataDir.resolve("outbox");
+    }
+
+    /** Reads and checks keys so that a bad value stops the start with a message that names the key. */
+    private record Reader(PropertiesComponent properties) {
+
+        String text(String key, String fallback) {
+            return properties.resolveProperty(key).map(String::trim).orElse(fallback);
+        }
+
+        int integer(String key, int fallback, int min, int max) {
+            String raw = text(key, "");
+            if (raw.isEmpty()) {
+                return fallback;
+            }
+            try {
+                long value = Long.parseLong(raw);
+                if (value < min || value > max) {
+                    throw new IllegalArgumentException();
+                }
+                return (int) value;
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(
+                        "Configuration " + key + " must be a whole number from " + min + " to " + max + ", not '" + raw + "'");
+            }
+        }
+
+        SmtpSecurity smtpSecurity(String key) {
+            String raw = text(key, "none");
+            try {
+                return SmtpSecurity.valueOf(raw.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("Configuration " + key + " must be none, starttls or tls, not '" + raw + "'");
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.mailgate.mail;
+
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** A validated send request: everything needed to store the mail and build its message. */
+public record MailRequest(
+        Recipients recipients,
+        String from,
+        List<String> replyTo,
+        String subject,
+        String body,
+        Optional<String> templateName,
+        Optional<String> templateId,
+        Optional<String> language,
+        Optional<String> timeZone,
+        Optional<JsonNode> content,
+        List<Attachment> attachments) {
+
+    public MailRequest {
+        replyTo = List.copyOf(replyTo);
+        attachments = List.copyOf(attachments);
+    }
+
+    public boolean isTemplate() {
+        return templateName.isPresent() || templateId.isPresent();
+    }
+
+    public record Recipients(List<String> to, List<String> cc, List<String> bcc) {
+        public Recipients {
+            to = List.copyOf(to);
+            cc = List.copyOf(cc);
+            bcc = List.copyOf(bcc);
+        }
+
+        public int count() {
+            return to.size() + cc.size() + bcc.size();
+        }
+    }
+
+    /** An attachment travels with the message only; the Mail record never keeps it. */
+    public record Attachment(String name, String type, byte[] content) {
+    }
+}

@@ -1,0 +1,325 @@
+package io.mailgate.mail;
+
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import io.mailgate.api.ApiException;
+import io.mailgate.api.ErrorCode;
+import io.mailgate.query.SqlQuery;
+import io.mailgate.store.Json;
+
+/** Stores mails and moves them through QUEUED → SENDING → SENT | FAILED. All SQL is parameterised. */
+public class MailStore {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String COLUMNS = "m.id, m.creator_id, m.from_address, m.subject, m.body, m.template_id, "
+            + "m.template_name, m.language, m.time_zone, m.content, m.views, m.status, m.provider, "
+            + "m.provider_message_id, m.failure_reason, m.creation_timestamp, m.update_timestamp";
+    private static final int MAX_REASON = 2000;
+
+    private final DataSource dataSource;
+    private final Json json;
+    private final Clock clock;
+
+    public MailStore(DataSource dataSource, Json json, Clock clock) {
+        this.dataSource = dataSource;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** Stores a validated request as a QUEUED mail, with its attachments, in one transaction. */
+    public Mail store(MailRequest request, String creatorId) {
+        long now = clock.millis();
+        String id = newId(now);
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO mail (id, creator_id, "
+                        + "from_address, subject, body, template_id, template_name, language, time_zone, content, views, "
+                        + "status, creation_timestamp, update_timestamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)")) {
+                    insert.setString(1, id);
+                    insert.setString(2, creatorId);
+                    insert.setString(3, request.from());
+                    insert.setString(4, request.subject());
+                    insert.setString(5, request.body());
+                    insert.setString(6, request.templateId().orElse(null));
+                    insert.setString(7, request.templateName().orElse(null));
+                    insert.setString(8, request.language().orElse(null));
+                    insert.setString(9, request.timeZone().orElse(null));
+                    insert.setString(10, request.content().map(json::write).orElse(null));
+                    insert.setString(11, Mail.Status.QUEUED.wire());
+                    insert.setLong(12, now);
+                    insert.setLong(13, now);
+                    insert.executeUpdate();
+                }
+                insertAddresses(connection, id, request);
+                insertAttachments(connection, id, request.attachments());
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot store mail", e);
+        }
+        return new Mail(id, creatorId, request.from(), request.replyTo(), request.recipients(), request.subject(),
+                request.body(), request.templateId(), request.templateName(), request.language(), request.timeZone(),
+                request.content().map(json::write), 0, Mail.Status.QUEUED, Optional.empty(), Optional.empty(),
+                Optional.empty(), now, now);
+    }
+
+    public Optional<Mail> find(String id) {
+        List<Mail> mails = select("SELECT " + COLUMNS + " FROM mail m WHERE m.id = ?", List.of(id));
+        return mails.stream().findFirst();
+    }
+
+    public void delete(String id) {
+        int deleted = update("DELETE FROM mail WHERE id = ?", id);
+        if (deleted == 0) {
+            throw new ApiException(ErrorCode.RESOURCE_UNKNOWN, "No mail found with id " + id);
+        }
+    }
+
+    /**
+     * Marks a mail SENDING and returns it with its attachments, or null when there is nothing to deliver:
+     * the mail is unknown or already SENT or FAILED. A redelivered message therefore never sends twice.
+     */
+    public OutboundMail claim(String id) {
+        int claimed = update("UPDATE mail SET status = ?, update_timestamp = ? WHERE id = ? AND status IN (?, ?)",
+                Mail.Status.SENDING.wire(), clock.millis(), id, Mail.Status.QUEUED.wire(), Mail.Status.SENDING.wire());
+        if (claimed == 0) {
+            return null;
+        }
+        Mail mail = find(id).orElseThrow();
+        List<MailRequest.Attachment> attachments = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT name, content_type, content FROM mail_attachment WHERE mail_id = ? ORDER BY position")) {
+            statement.setString(1, id);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    attachments.add(new MailRequest.Attachment(rows.getString(1), rows.getString(2), rows.getBytes(3)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read attachments", e);
+        }
+        return new OutboundMail(mail, attachments);
+    }
+
+    public void markSent(String id, String provider, String providerMessageId) {
+        finish(id, Mail.Status.SENT, provider, providerMessageId, null);
+    }
+
+    public void markFailed(String id, String provider, String reason) {
+        String text = reason == null || reason.isBlank() ? "delivery failed" : reason;
+        finish(id, Mail.Status.FAILED, provider, null, text.length() > MAX_REASON ? text.substring(0, MAX_REASON) : text);
+    }
+
+    /** One page of mails matching the query, and the total when the query did not skip counting. */
+    public Page list(SqlQuery query, boolean unsentOnly) {
+        String where = query.where();
+        List<Object> parameters = new ArrayList<>(query.whereParameters());
+        if (unsentOnly) {
+            where = "m.status <> ? AND (" + where + ")";
+            parameters.add(0, Mail.Status.SENT.wire());
+        }
+        List<Object> pageParameters = new ArrayList<>(parameters);
+        pageParameters.addAll(query.orderParameters());
+        pageParameters.add(query.limit());
+        pageParameters.add(query.offset());
+        List<Mail> mails = select("SELECT " + COLUMNS + " FROM mail m WHERE " + where + " ORDER BY " + query.orderBy()
+                + " LIMIT ? OFFSET ?", pageParameters);
+        Optional<Long> total = query.skipCount()
+                ? Optional.empty()
+                : Optional.of(count("SELECT COUNT(*) FROM mail m WHERE " + where, parameters));
+        return new Page(mails, total);
+    }
+
+    public record Page(List<Mail> mails, Optional<Long> total) {
+    }
+
+    private void finish(String id, Mail.Status status, String provider, String messageId, String reason) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement mail = connection.prepareStatement("UPDATE mail SET status = ?, provider = ?, "
+                    + "provider_message_id = ?, failure_reason = ?, update_timestamp = ? WHERE id = ?");
+                 PreparedStatement attachments = connection.prepareStatement("DELETE FROM mail_attachment WHERE mail_id = ?")) {
+                mail.setString(1, status.wire());
+                mail.setString(2, provider);
+                mail.setString(3, messageId);
+                mail.setString(4, reason);
+                mail.setLong(5, clock.millis());
+                mail.setString(6, id);
+                mail.executeUpdate();
+                attachments.setString(1, id);
+                attachments.executeUpdate();
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot update mail " + id, e);
+        }
+    }
+
+    private List<Mail> select(String sql, List<Object> parameters) {
+        try (Connection connection = dataSource.getConnection()) {
+            List<Row> rows = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                bind(statement, parameters);
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        rows.add(Row.read(result));
+                    }
+                }
+            }
+            Map<String, Map<String, List<String>>> addresses = addresses(connection, rows.stream().map(Row::id).toList());
+            return rows.stream().map(row -> row.toMail(addresses.getOrDefault(row.id(), Map.of()))).toList();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read mails", e);
+        }
+    }
+
+    private static Map<String, Map<String, List<String>>> addresses(Connection connection, List<String> ids) throws SQLException {
+        Map<String, Map<String, List<String>>> byMail = new LinkedHashMap<>();
+        if (ids.isEmpty()) {
+            return byMail;
+        }
+        String placeholders = String.join(", ", Collections.nCopies(ids.size(), "?"));
+        try (PreparedStatement statement = connection.prepareStatement("SELECT mail_id, kind, address FROM mail_address "
+                + "WHERE mail_id IN (" + placeholders + ") ORDER BY mail_id, kind, position")) {
+            bind(statement, new ArrayList<>(ids));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    byMail.computeIfAbsent(rows.getString(1), k -> new LinkedHashMap<>())
+                            .computeIfAbsent(rows.getString(2), k -> new ArrayList<>())
+                            .add(rows.getString(3));
+                }
+            }
+        }
+        return byMail;
+    }
+
+    private long count(String sql, List<Object> parameters) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, parameters);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot count mails", e);
+        }
+    }
+
+    private int update(String sql, Object... parameters) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, List.of(parameters));
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot update mails", e);
+        }
+    }
+
+    private static void bind(PreparedStatement statement, List<Object> parameters) throws SQLException {
+        for (int i = 0; i < parameters.size(); i++) {
+            statement.setObject(i + 1, parameters.get(i));
+        }
+    }
+
+    private static void insertAddresses(Connection connection, String id, MailRequest request) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO mail_address (mail_id, kind, position, address) VALUES (?, ?, ?, ?)")) {
+            addBatch(insert, id, "to", request.recipients().to());
+            addBatch(insert, id, "cc", request.recipients().cc());
+            addBatch(insert, id, "bcc", request.recipients().bcc());
+            addBatch(insert, id, "reply_to", request.replyTo());
+            insert.executeBatch();
+        }
+    }
+
+    private static void addBatch(PreparedStatement insert, String id, String kind, List<String> addresses) throws SQLException {
+        for (int i = 0; i < addresses.size(); i++) {
+            insert.setString(1, id);
+            insert.setString(2, kind);
+            insert.setInt(3, i);
+            insert.setString(4, addresses.get(i));
+            insert.addBatch();
+        }
+    }
+
+    private static void insertAttachments(Connection connection, String id, List<MailRequest.Attachment> attachments)
+            throws SQLException {
+        if (attachments.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO mail_attachment (mail_id, position, name, content_type, content) VALUES (?, ?, ?, ?, ?)")) {
+            for (int i = 0; i < attachments.size(); i++) {
+                MailRequest.Attachment attachment = attachments.get(i);
+                insert.setString(1, id);
+                insert.setInt(2, i);
+                insert.setString(3, attachment.name());
+                insert.setString(4, attachment.type());
+                insert.setBytes(5, attachment.content());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /** 24 hex characters like a MongoDB ObjectId: seconds since the epoch, then 8 random bytes. */
+    static String newId(long nowMillis) {
+        byte[] bytes = new byte[12];
+        int seconds = (int) (nowMillis / 1000);
+        bytes[0] = (byte) (seconds >>> 24);
+        bytes[1] = (byte) (seconds >>> 16);
+        bytes[2] = (byte) (seconds >>> 8);
+        bytes[3] = (byte) seconds;
+        byte[] random = new byte[8];
+        RANDOM.nextBytes(random);
+        System.arraycopy(random, 0, bytes, 4, 8);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private record Row(String id, String creatorId, String from, String subject, String body, String templateId,
+                       String templateName, String language, String timeZone, String content, int views, String status,
+                       String provider, String providerMessageId, String failureReason, long created, long updated) {
+
+        static Row read(ResultSet rows) throws SQLException {
+            return new Row(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4), rows.getString(5),
+                    rows.getString(6), rows.getString(7), rows.getString(8), rows.getString(9), rows.getString(10),
+                    rows.getInt(11), rows.getString(12), rows.getString(13), rows.getString(14), rows.getString(15),
+                    rows.getLong(16), rows.getLong(17));
+        }
+
+        Mail toMail(Map<String, List<String>> addresses) {
+            MailRequest.Recipients recipients = new MailRequest.Recipients(
+                    addresses.getOrDefault("to", List.of()),
+                    addresses.getOrDefault("cc", List.of()),
+                    addresses.getOrDefault("bcc", List.of()));
+            return new Mail(id, creatorId, from, addresses.getOrDefault("reply_to", List.of()), recipients, subject, body,
+                    Optional.ofNullable(templateId), Optional.ofNullable(templateName), Optional.ofNullable(language),
+                    Optional.ofNullable(timeZone), Optional.ofNullable(content), views,
+                    Mail.Status.valueOf(status.toUpperCase(java.util.Locale.ROOT)), Optional.ofNullable(provider),
+                    Optional.ofNullable(providerMessageId), Optional.ofNullable(failureReason), created, updated);
+        }
+    }
+}

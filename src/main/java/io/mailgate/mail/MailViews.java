@@ -1,0 +1,87 @@
+package io.mailgate.mail;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.mailgate.query.RqlToSql;
+import io.mailgate.query.Selection;
+import io.mailgate.query.SqlQuery;
+import io.mailgate.store.Json;
+
+/** The JSON faces of mails: the Mail object of API.md §2 and the Extra Horizon list envelope. */
+public class MailViews {
+
+    private final Json json;
+    private final MailStore store;
+    private final RqlToSql rql = MailFields.rql();
+
+    public MailViews(Json json, MailStore store) {
+        this.json = json;
+        this.store = store;
+    }
+
+    public String json(Mail mail) {
+        return json.write(view(mail, false));
+    }
+
+    /** GET /mail/v1/?rql */
+    public String list(String rawQuery) {
+        return page(rawQuery, false);
+    }
+
+    /** GET /mail/v1/queued?rql: the mails not (yet) sent, with why a failed one failed. */
+    public String queued(String rawQuery) {
+        return page(rawQuery, true);
+    }
+
+    private String page(String rawQuery, boolean unsentOnly) {
+        SqlQuery query = rql.translate(rawQuery);
+        MailStore.Page page = store.list(query, unsentOnly);
+        Map<String, Object> paging = new LinkedHashMap<>();
+        page.total().ifPresent(total -> paging.put("total", total));
+        paging.put("offset", query.offset());
+        paging.put("limit", query.limit());
+        List<Map<String, Object>> data = page.mails().stream()
+                .map(mail -> Selection.apply(view(mail, unsentOnly), query.select()))
+                .toList();
+        Map<String, Object> envelope = new LinkedHashMap<>();
+        envelope.put("page", paging);
+        envelope.put("data", data);
+        return json.write(envelope);
+    }
+
+    private Map<String, Object> view(Mail mail, boolean outbound) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", mail.id());
+        view.put("creator_id", mail.creatorId());
+        mail.providerMessageId().ifPresent(id -> view.put("aws_message_id", id));
+        view.put("from", mail.from());
+        view.put("reply_to", mail.replyTo());
+        Map<String, Object> recipients = new LinkedHashMap<>();
+        recipients.put("to", mail.recipients().to());
+        recipients.put("cc", mail.recipients().cc());
+        recipients.put("bcc", mail.recipients().bcc());
+        view.put("recipients", recipients);
+        if (mail.subject() != null) {
+            view.put("subject", mail.subject());
+        }
+        if (mail.body() != null) {
+            view.put("body", mail.body());
+        }
+        mail.templateId().ifPresent(value -> view.put("template_id", value));
+        mail.templateName().ifPresent(value -> view.put("template_name", value));
+        mail.language().ifPresent(value -> view.put("language", value));
+        mail.timeZone().ifPresent(value -> view.put("time_zone", value));
+        mail.contentJson().ifPresent(value -> view.put("content", json.readTree(value)));
+        view.put("views", mail.views());
+        view.put("status", mail.status().wire());
+        mail.provider().ifPresent(value -> view.put("provider", value));
+        if (outbound) {
+            mail.failureReason().ifPresent(value -> view.put("failure_reason", value));
+        }
+        view.put("creation_timestamp", mail.creationTimestamp());
+        view.put("update_timestamp", mail.updateTimestamp());
+        return view;
+    }
+}

@@ -1,0 +1,115 @@
+package io.mailgate.mail;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Properties;
+
+import jakarta.activation.DataHandler;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.util.ByteArrayDataSource;
+
+/**
+ * Builds the RFC 5322 message of a stored mail. Only the mail's own fields become headers: nothing
+ * from the HTTP request or the queue message can reach the message.
+ */
+public class MimeMessageBuilder {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Session SESSION = Session.getInstance(new Properties());
+
+    public MimeMessage build(OutboundMail outbound) throws MessagingException {
+        Mail mail = outbound.mail();
+        InternetAddress from = new InternetAddress(mail.from(), true);
+        MimeMessage message = new IdentifiedMimeMessage(messageId(mail.id(), from));
+        message.setFrom(from);
+        setAddresses(message, Message.RecipientType.TO, mail.recipients().to());
+        setAddresses(message, Message.RecipientType.CC, mail.recipients().cc());
+        setAddresses(message, Message.RecipientType.BCC, mail.recipients().bcc());
+        if (!mail.replyTo().isEmpty()) {
+            message.setReplyTo(parse(mail.replyTo()));
+        }
+        message.setSubject(mail.subject() == null ? "" : mail.subject(), StandardCharsets.UTF_8.name());
+        message.setSentDate(new Date(mail.creationTimestamp()));
+        String text = mail.body() == null ? "" : mail.body();
+        if (outbound.attachments().isEmpty()) {
+            message.setText(text, StandardCharsets.UTF_8.name());
+        } else {
+            MimeMultipart mixed = new MimeMultipart("mixed");
+            MimeBodyPart textPart = new MimeBodyPart();
+            textPart.setText(text, StandardCharsets.UTF_8.name());
+            mixed.addBodyPart(textPart);
+            for (MailRequest.Attachment attachment : outbound.attachments()) {
+                MimeBodyPart part = new MimeBodyPart();
+                part.setDataHandler(new DataHandler(new ByteArrayDataSource(attachment.content(), attachment.type())));
+                try {
+                    part.setFileName(MimeUtility.encodeText(attachment.name(), StandardCharsets.UTF_8.name(), null));
+                } catch (IOException e) {
+                    throw new MessagingException("Cannot encode attachment name", e);
+                }
+                part.setDisposition(MimeBodyPart.ATTACHMENT);
+                mixed.addBodyPart(part);
+            }
+            message.setContent(mixed);
+        }
+        message.saveChanges();
+        return message;
+    }
+
+    /** The message as it would be written to a file or a socket (Bcc kept, as in a pickup directory). */
+    public static byte[] toBytes(MimeMessage message) throws MessagingException, IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
+        message.writeTo(bytes);
+        return bytes.toByteArray();
+    }
+
+    private static void setAddresses(MimeMessage message, Message.RecipientType type, List<String> addresses)
+            throws MessagingException {
+        if (!addresses.isEmpty()) {
+            message.setRecipients(type, parse(addresses));
+        }
+    }
+
+    private static InternetAddress[] parse(List<String> addresses) throws MessagingException {
+        InternetAddress[] parsed = new InternetAddress[addresses.size()];
+        for (int i = 0; i < parsed.length; i++) {
+            parsed[i] = new InternetAddress(addresses.get(i), true);
+        }
+        return parsed;
+    }
+
+    /** Unique, and tied to the mail id so that a message found anywhere leads back to its record. */
+    private static String messageId(String mailId, InternetAddress from) {
+        String address = from.getAddress();
+        String domain = address.substring(address.lastIndexOf('@') + 1);
+        byte[] random = new byte[6];
+        RANDOM.nextBytes(random);
+        return "<" + mailId + "." + HexFormat.of().formatHex(random) + "@" + domain + ">";
+    }
+
+    /** A message whose Message-ID we choose, instead of one JavaMail derives from the local host name. */
+    private static final class IdentifiedMimeMessage extends MimeMessage {
+        private final String messageId;
+
+        IdentifiedMimeMessage(String messageId) {
+            super(SESSION);
+            this.messageId = messageId;
+        }
+
+        @Override
+        protected void updateMessageID() throws MessagingException {
+            setHeader("Message-ID", messageId);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.mailgate.security;
+
+import java.time.Clock;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import io.mailgate.store.Sql;
+
+/**
+ * Opaque bearer tokens. The database keeps only their SHA-256, so a leaked table grants nothing,
+ * and every instance sharing the database accepts them.
+ */
+public class Tokens {
+
+    static final String ACCESS = "access";
+    static final String REFRESH = "refresh";
+    private static final long REFRESH_TTL_SECONDS = 30L * 24 * 3600;
+
+    private final DataSource dataSource;
+    private final long accessTtlSeconds;
+    private final Clock clock;
+
+    public Tokens(DataSource dataSource, long accessTtlSeconds, Clock clock) {
+        this.dataSource = dataSource;
+        this.accessTtlSeconds = accessTtlSeconds;
+        this.clock = clock;
+    }
+
+    public long accessTtlSeconds() {
+        return accessTtlSeconds;
+    }
+
+    public String issueAccess(Principal principal) {
+        return issue(principal, ACCESS, accessTtlSeconds);
+    }
+
+    public String issueRefresh(Principal principal) {
+        return issue(principal, REFRESH, REFRESH_TTL_SECONDS);
+    }
+
+    /** What a presented token is: unknown, expired, or valid for a principal. */
+    public Lookup lookup(String token, String kind) {
+        long now = clock.millis();
+        return Sql.query(dataSource,
+                "SELECT client_id, scopes, expires_at FROM access_token WHERE token_hash = ? AND kind = ?",
+                statement -> {
+                    statement.setString(1, Secrets.sha256(token));
+                    statement.setString(2, kind);
+                },
+                rows -> {
+                    if (!rows.next()) {
+                        return new Lookup(Optional.empty(), false);
+                    }
+                    Principal principal = new Principal(rows.getString(1), Scopes.split(rows.getString(2)));
+                    return new Lookup(Optional.of(principal), rows.getLong(3) <= now);
+                });
+    }
+
+    /** Refresh tokens are single use. */
+    public boolean revoke(String token) {
+        return Sql.update(dataSource, "DELETE FROM access_token WHERE token_hash = ?",
+                statement -> statement.setString(1, Secrets.sha256(token))) > 0;
+    }
+
+    public int purgeExpired() {
+        long now = clock.millis();
+        return Sql.update(dataSource, "DELETE FROM access_token WHERE expires_at <= ?", statement -> statement.setLong(1, now));
+    }
+
+    private String issue(Principal principal, String kind, long ttlSeconds) {
+        String token = Secrets.random();
+        long expiresAt = clock.millis() + ttlSeconds * 1000;
+        Sql.update(dataSource,
+                "INSERT INTO access_token (token_hash, client_id, scopes, kind, expires_at) VALUES (?, ?, ?, ?, ?)",
+                statement -> {
+                    statement.setString(1, Secrets.sha256(token));
+                    statement.setString(2, principal.clientId());
+                    statement.setString(3, Scopes.join(principal.scopes()));
+                    statement.setString(4, kind);
+                    statement.setLong(5, expiresAt);
+                });
+        return token;
+    }
+
+    public record Lookup(Optional<Principal> principal, boolean expired) {
+    }
+}

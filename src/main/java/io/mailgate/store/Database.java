@@ -1,0 +1,65 @@
+package io.mailgate.store;
+
+import java.nio.file.Path;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.mailgate.Settings;
+
+/** Opens the connection pool (PostgreSQL when configured, an H2 file otherwise) and migrates the schema. */
+public final class Database {
+
+    private Database() {
+    }
+
+    public static HikariDataSource open(Settings settings) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("mailgate-db");
+        config.setMaximumPoolSize(settings.dbPoolSize());
+        // Fail the start within seconds when the database cannot be reached.
+        config.setConnectionTimeout(5_000);
+        config.setInitializationFailTimeout(5_000);
+        if (settings.usesPostgres()) {
+            config.setJdbcUrl(settings.dbUrl());
+            config.setUsername(settings.dbUser());
+            config.setPassword(settings.dbPassword());
+        } else {
+            config.setJdbcUrl(h2Url(settings.dataDir()));
+            config.setUsername("sa");
+            config.setPassword("");
+        }
+        HikariDataSource dataSource = new HikariDataSource(config);
+        try {
+            migrate(dataSource);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        return dataSource;
+    }
+
+    public static String h2Url(Path dataDir) {
+        // PostgreSQL mode keeps one schema and one set of SQL valid on both databases.
+        return "jdbc:h2:file:" + dataDir.resolve("db").resolve("mailgate")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+    }
+
+    public static String describe(Settings settings) {
+        return settings.usesPostgres()
+                ? "PostgreSQL " + settings.dbUrl().replaceAll("password=[^&;]*", "password=***")
+                : "H2 file " + settings.dataDir().resolve("db");
+    }
+
+    private static void migrate(DataSource dataSource) {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+    }
+}
