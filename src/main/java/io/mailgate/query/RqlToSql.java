@@ -211,7 +211,8 @@ public final class RqlToSql {
             } else {
                 Field.Elements elements = (Field.Elements) field;
                 orderParameters.add(elements.kind());
-                orderBy.append("(SELECT MIN(e.").append(elements.valueColumn()).append(") FROM ").append(elements.table())
+                // Like MongoDB: an array sorts by its smallest element ascending, its largest descending.
+                orderBy.append(descending ? "(SELECT MAX(e." : "(SELECT MIN(e.").append(elements.valueColumn()).append(") FROM ").append(elements.table())
                         .append(" e WHERE e.").append(elements.ownerColumn()).append(" = m.id AND e.")
                         .append(elements.kindColumn()).append(" = ?)");
             }

@@ -1,0 +1,120 @@
+package io.mailgate.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.camel.main.Main;
+
+import io.mailgate.MailgateConfiguration;
+
+/**
+ * A real Mailgate, started in this JVM the way MailgateApplication starts it, on a free port with its
+ * own data directory. Tests talk to it over HTTP only.
+ */
+public final class MailgateInstance implements AutoCloseable {
+
+    private final Main main;
+    private final Thread runner;
+    private final int port;
+    private final Path dataDir;
+
+    private MailgateInstance(Main main, Thread runner, int port, Path dataDir) {
+        this.main = main;
+        this.runner = runner;
+        this.port = port;
+        this.dataDir = dataDir;
+    }
+
+    public static MailgateInstance start(Map<String, String> properties) {
+        return start(TestDatabase.H2, properties);
+    }
+
+    public static MailgateInstance start(TestDatabase database, Map<String, String> properties) {
+        return start(database, properties, freePort(), tempDir());
+    }
+
+    /** Starts on the given data directory: used to restart an instance on the data it left. */
+    public static MailgateInstance start(TestDatabase database, Map<String, String> properties, int port, Path dataDir) {
+        Map<String, String> all = new HashMap<>();
+        all.put("mailgate.http.host", "127.0.0.1");
+        all.put("mailgate.http.port", Integer.toString(port));
+        all.put("mailgate.data-dir", dataDir.toString());
+        all.put("mailgate.shutdown-timeout-seconds", "5");
+        all.put("mailgate.delivery.redelivery-delay-ms", "100");
+        all.putAll(database.properties());
+        all.putAll(properties);
+
+        Main main = new Main();
+        main.configure().addConfiguration(MailgateConfiguration.class);
+        all.forEach(main::addOverrideProperty);
+        Thread runner = new Thread(() -> {
+            try {
+                main.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "mailgate-" + port);
+        runner.setDaemon(true);
+        runner.start();
+        MailgateInstance instance = new MailgateInstance(main, runner, port, dataDir);
+        instance.awaitStarted();
+        return instance;
+    }
+
+    public Api api() {
+        return new Api("http://127.0.0.1:" + port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Path outbox() {
+        return dataDir.resolve("outbox");
+    }
+
+    private void awaitStarted() {
+        Waiter.until(Duration.ofSeconds(60), "Mailgate to start", () -> {
+            if (!runner.isAlive()) {
+                throw new IllegalStateException("Mailgate stopped while starting: see the test log");
+            }
+            return main.getCamelContext() != null && main.getCamelContext().isStarted();
+        });
+    }
+
+    @Override
+    public void close() {
+        main.completed();
+        try {
+            runner.join(Duration.ofSeconds(30).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Path tempDir() {
+        try {
+            return Files.createTempDirectory("mailgate-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
