@@ -1,0 +1,101 @@
+package io.mailgate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import io.mailgate.support.Api;
+import io.mailgate.support.MailgateInstance;
+import io.mailgate.support.TestDatabase;
+
+/** Mailgate as a process: it stops promptly with a non-zero code when it cannot start. */
+class StartupTest {
+
+    private static final Duration PROMPTLY = Duration.ofSeconds(30);
+
+    @Test
+    void aTakenPortStopsTheStart() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            Result result = run(Map.of("MAILGATE_HTTP_PORT", Integer.toString(taken.getLocalPort())));
+            assertNotEquals(0, result.code(), result.output());
+            assertTrue(result.output().contains("Cannot listen on"), result.output());
+        }
+    }
+
+    @Test
+    void badConfigurationStopsTheStart() throws Exception {
+        Result result = run(Map.of("MAILGATE_SMTP_SECURITY", "sometimes"));
+        assertNotEquals(0, result.code(), result.output());
+        assertTrue(result.output().contains("mailgate.smtp.security must be none, starttls or tls"), result.output());
+        Result port = run(Map.of("MAILGATE_HTTP_PORT", "eighty"));
+        assertNotEquals(0, port.code(), port.output());
+    }
+
+    @Test
+    void anUnreachableDatabaseStopsTheStart() throws Exception {
+        int closed = MailgateInstance.freePort();
+        Result result = run(Map.of("MAILGATE_DB_URL", "jdbc:postgresql://127.0.0.1:" + closed + "/mailgate",
+                "MAILGATE_DB_USER", "nobody", "MAILGATE_DB_PASSWORD", "secret-password"));
+        assertNotEquals(0, result.code(), result.output());
+        assertTrue(!result.output().contains("secret-password"), "the password is never logged");
+    }
+
+    @Test
+    void mailsSurviveARestartOnTheSameDataDirectory() {
+        Path dataDir = MailgateInstance.tempDir();
+        int port = MailgateInstance.freePort();
+        String id;
+        try (MailgateInstance first = MailgateInstance.start(TestDatabase.H2, Map.of(), port, dataDir)) {
+            Api api = first.api();
+            id = api.postJson("/mail/v1/", api.rootToken(), Map.of("recipients", Map.of("to", List.of("a@example.com")),
+                    "subject", "Durable", "body", "x")).json().get("id").asText();
+        }
+        try (MailgateInstance second = MailgateInstance.start(TestDatabase.H2, Map.of(), port, dataDir)) {
+            Api api = second.api();
+            var data = api.get("/mail/v1/?eq(id," + id + ")", api.rootToken()).json().get("data");
+            assertEquals(1, data.size());
+            assertEquals("Durable", data.get(0).get("subject").asText());
+        }
+    }
+
+    private static Result run(Map<String, String> environment) throws IOException, InterruptedException {
+        Path dataDir = MailgateInstance.tempDir();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), MailgateApplication.class.getName()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("MAILGATE_DATA_DIR", dataDir.toString());
+        builder.environment().put("MAILGATE_HTTP_HOST", "127.0.0.1");
+        builder.environment().putIfAbsent("MAILGATE_HTTP_PORT", Integer.toString(MailgateInstance.freePort()));
+        builder.environment().putAll(environment);
+        Path log = Files.createTempFile("mailgate-start", ".log");
+        builder.redirectOutput(log.toFile());
+        Process process = builder.start();
+        boolean exited = process.waitFor(PROMPTLY.toSeconds(), TimeUnit.SECONDS);
+        if (!exited) {
+            process.destroyForcibly();
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertTrue(exited, "Mailgate did not stop within " + PROMPTLY + ":\n" + output);
+        return new Result(process.exitValue(), output);
+    }
+
+    private record Result(int code, String output) {
+    }
+}
