@@ -15,6 +15,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.TypeConversionException;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.StartupListener;
 import org.apache.camel.support.TypeConverterSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,10 +76,19 @@ public class MailgateConfiguration implements CamelConfiguration {
         registry.bind("mailViews", new MailViews(json, mailStore));
         registry.bind("mimeMessages", new MimeMessageBuilder());
 
-        context.addStartupListener((camelContext, alreadyStarted) -> LOG.info(
-                "Mailgate is listening on http://{}:{} — database: {}; broker: {}; default provider: {}",
-                settings.httpHost(), settings.httpPort(), Database.describe(settings), broker.describe(),
-                describeProvider(settings)));
+        // Logged once every route is up, so that the line is true when it appears.
+        context.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext camelContext, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext camelContext, boolean alreadyStarted) {
+                LOG.info("Mailgate is listening on http://{}:{} — database: {}; broker: {}; default provider: {}",
+                        settings.httpHost(), settings.httpPort(), Database.describe(settings), broker.describe(),
+                        describeProvider(settings));
+            }
+        });
     }
 
     /**
