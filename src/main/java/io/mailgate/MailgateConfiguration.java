@@ -27,12 +27,22 @@ import io.mailgate.broker.Broker;
 import io.mailgate.mail.MailRequestParser;
 import io.mailgate.mail.MailStore;
 import io.mailgate.mail.MailViews;
+import io.mailgate.mail.MailComposer;
 import io.mailgate.mail.MimeMessageBuilder;
+import io.mailgate.mail.TrackingPixel;
 import io.mailgate.security.Access;
 import io.mailgate.security.Clients;
 import io.mailgate.security.TokenEndpoints;
 import io.mailgate.security.Tokens;
 import io.mailgate.store.Database;
+import io.mailgate.template.BuiltInTemplates;
+import io.mailgate.template.LocalizationEndpoints;
+import io.mailgate.template.LocalizationStore;
+import io.mailgate.template.TemplateEndpoints;
+import io.mailgate.template.TemplateRenderer;
+import io.mailgate.template.TemplateRequests;
+import io.mailgate.template.TemplateStore;
+import io.mailgate.template.Templates;
 import io.mailgate.store.Json;
 import io.mailgate.support.Closer;
 
@@ -70,8 +80,17 @@ public class MailgateConfiguration implements CamelConfiguration {
         registry.bind("access", new Access(tokens));
         registry.bind("tokenEndpoints", new TokenEndpoints(clients, tokens, json));
 
+        TemplateRenderer renderer = new TemplateRenderer(json.mapper(), settings.publicUrl());
+        TemplateStore templateStore = new TemplateStore(dataSource, json, clock);
+        Templates templates = new Templates(templateStore, new BuiltInTemplates(json.mapper(), renderer), renderer);
+        registry.bind("templateEndpoints", new TemplateEndpoints(json, templateStore,
+                new TemplateRequests(json, renderer), templates));
+        registry.bind("localizationEndpoints", new LocalizationEndpoints(json, new LocalizationStore(dataSource, json, clock)));
+
         MailStore mailStore = new MailStore(dataSource, json, clock);
         registry.bind("mailStore", mailStore);
+        registry.bind("mailComposer", new MailComposer(templates, json.mapper()));
+        registry.bind("trackingPixel", new TrackingPixel());
         registry.bind("mailRequests", new MailRequestParser(json, settings.mailFrom(), settings.maxMessageBytes()));
         registry.bind("mailViews", new MailViews(json, mailStore));
         registry.bind("mimeMessages", new MimeMessageBuilder());

@@ -29,7 +29,8 @@ public record Settings(
         String smtpPassword,
         SmtpSecurity smtpSecurity,
         String mailFrom,
-        int maxMessageBytes) {
+        int maxMessageBytes,
+        String publicUrl) {
 
     /** Used when no root client is configured: fine on a laptop, loudly warned about everywhere. */
     public static final String DEV_ROOT_CLIENT_ID = "mailgate";
@@ -59,7 +60,8 @@ public record Settings(
                 p.text("mailgate.smtp.password", ""),
                 p.smtpSecurity("mailgate.smtp.security"),
                 p.text("mailgate.mail.from", "mailgate@localhost"),
-                p.integer("mailgate.mail.max-message-bytes", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE));
+                p.integer("mailgate.mail.max-message-bytes", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE),
+                p.text("mailgate.public-url", "http://localhost:8080"));
     }
 
     public boolean usesPostgres() {

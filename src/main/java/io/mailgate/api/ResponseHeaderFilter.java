@@ -17,7 +17,7 @@ public class ResponseHeaderFilter extends HttpHeaderFilterStrategy {
 
     @Override
     public boolean applyFilterToCamelHeaders(String headerName, Object headerValue, Exchange exchange) {
-        return !ALLOWED.contains(headerName.toLowerCase(Locale.ROOT))
-                || super.applyFilterToCamelHeaders(headerName, headerValue, exchange);
+        // The allow-list alone decides: the base strategy would also drop Cache-Control and Pragma.
+        return !ALLOWED.contains(headerName.toLowerCase(Locale.ROOT));
     }
 }

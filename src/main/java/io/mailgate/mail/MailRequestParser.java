@@ -101,11 +101,6 @@ public class MailRequestParser {
             throw ApiException.fieldFormat("content", "content must be an object");
         });
         List<MailRequest.Attachment> attachments = attachments(root.get("attachments"));
-        if (template) {
-            // Templates arrive with /templates/v2; until then no template exists to be found.
-            throw new ApiException(ErrorCode.RESOURCE_UNKNOWN, "Template "
-                    + templateName.or(() -> templateId).orElse("") + " is unknown");
-        }
 
         long size = estimatedSize(subject, text, attachments);
         if (size > maxMessageBytes) {

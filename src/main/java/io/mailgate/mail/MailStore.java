@@ -1,6 +1,5 @@
 package io.mailgate.mail;
 
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,7 +7,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +17,13 @@ import javax.sql.DataSource;
 import io.mailgate.api.ApiException;
 import io.mailgate.api.ErrorCode;
 import io.mailgate.query.SqlQuery;
+import io.mailgate.security.Secrets;
+import io.mailgate.store.Ids;
 import io.mailgate.store.Json;
 
 /** Stores mails and moves them through QUEUED → SENDING → SENT | FAILED. All SQL is parameterised. */
 public class MailStore {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String COLUMNS = "m.id, m.creator_id, m.from_address, m.subject, m.body, m.template_id, "
             + "m.template_name, m.language, m.time_zone, m.content, m.views, m.status, m.provider, "
             + "m.provider_message_id, m.failure_reason, m.creation_timestamp, m.update_timestamp";
@@ -40,32 +39,36 @@ public class MailStore {
         this.clock = clock;
     }
 
-    /** Stores a validated request as a QUEUED mail, with its attachments, in one transaction. */
-    public Mail store(MailRequest request, String creatorId) {
+    /** Stores a composed mail as QUEUED, with its attachments and rendering, in one transaction. */
+    public Mail store(ComposedMail composed, String creatorId) {
+        MailRequest request = composed.request();
         long now = clock.millis();
-        String id = newId(now);
+        String id = Ids.newId(now);
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 try (PreparedStatement insert = connection.prepareStatement("INSERT INTO mail (id, creator_id, "
                         + "from_address, subject, body, template_id, template_name, language, time_zone, content, views, "
-                        + "status, creation_timestamp, update_timestamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)")) {
+                        + "status, creation_timestamp, update_timestamp, tracking_hash_sha) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)")) {
                     insert.setString(1, id);
                     insert.setString(2, creatorId);
                     insert.setString(3, request.from());
-                    insert.setString(4, request.subject());
+                    insert.setString(4, composed.subject());
                     insert.setString(5, request.body());
-                    insert.setString(6, request.templateId().orElse(null));
-                    insert.setString(7, request.templateName().orElse(null));
+                    insert.setString(6, composed.templateId().orElse(null));
+                    insert.setString(7, composed.templateName().orElse(null));
                     insert.setString(8, request.language().orElse(null));
                     insert.setString(9, request.timeZone().orElse(null));
                     insert.setString(10, request.content().map(json::write).orElse(null));
                     insert.setString(11, Mail.Status.QUEUED.wire());
                     insert.setLong(12, now);
                     insert.setLong(13, now);
+                    insert.setString(14, composed.trackingHash().map(Secrets::sha256).orElse(null));
                     insert.executeUpdate();
                 }
                 insertAddresses(connection, id, request);
+                insertRendering(connection, id, composed.rendering());
                 insertAttachments(connection, id, request.attachments());
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
@@ -75,8 +78,8 @@ public class MailStore {
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot store mail", e);
         }
-        return new Mail(id, creatorId, request.from(), request.replyTo(), request.recipients(), request.subject(),
-                request.body(), request.templateId(), request.templateName(), request.language(), request.timeZone(),
+        return new Mail(id, creatorId, request.from(), request.replyTo(), request.recipients(), composed.subject(),
+                request.body(), composed.templateId(), composed.templateName(), request.language(), request.timeZone(),
                 request.content().map(json::write), 0, Mail.Status.QUEUED, Optional.empty(), Optional.empty(),
                 Optional.empty(), now, now);
     }
@@ -117,7 +120,20 @@ public class MailStore {
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot read attachments", e);
         }
-        return new OutboundMail(mail, attachments);
+        return new OutboundMail(mail, attachments, rendering(id));
+    }
+
+    /**
+     * Counts one open of the template mail with this tracking hash. A single UPDATE, so concurrent
+     * opens, on any number of instances, are all counted.
+     *
+     * @return 1, or 0 when no mail has the hash
+     */
+    public int countOpen(Object trackingHash) {
+        if (!(trackingHash instanceof String hash) || hash.isEmpty() || hash.length() > 100) {
+            return 0;
+        }
+        return update("UPDATE mail SET views = views + 1 WHERE tracking_hash_sha = ?", Secrets.sha256(hash));
     }
 
     public void markSent(String id, String provider, String providerMessageId) {
@@ -157,7 +173,8 @@ public class MailStore {
             connection.setAutoCommit(false);
             try (PreparedStatement mail = connection.prepareStatement("UPDATE mail SET status = ?, provider = ?, "
                     + "provider_message_id = ?, failure_reason = ?, update_timestamp = ? WHERE id = ?");
-                 PreparedStatement attachments = connection.prepareStatement("DELETE FROM mail_attachment WHERE mail_id = ?")) {
+                 PreparedStatement attachments = connection.prepareStatement("DELETE FROM mail_attachment WHERE mail_id = ?");
+                 PreparedStatement rendering = connection.prepareStatement("DELETE FROM mail_rendering WHERE mail_id = ?")) {
                 mail.setString(1, status.wire());
                 mail.setString(2, provider);
                 mail.setString(3, messageId);
@@ -167,6 +184,8 @@ public class MailStore {
                 mail.executeUpdate();
                 attachments.setString(1, id);
                 attachments.executeUpdate();
+                rendering.setString(1, id);
+                rendering.executeUpdate();
                 connection.commit();
             } catch (SQLException e) {
                 connection.rollback();
@@ -265,6 +284,33 @@ public class MailStore {
         }
     }
 
+    private static void insertRendering(Connection connection, String id, Optional<ComposedMail.Rendering> rendering)
+            throws SQLException {
+        if (rendering.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO mail_rendering (mail_id, html, text) VALUES (?, ?, ?)")) {
+            insert.setString(1, id);
+            insert.setString(2, rendering.get().html());
+            insert.setString(3, rendering.get().text());
+            insert.executeUpdate();
+        }
+    }
+
+    private Optional<ComposedMail.Rendering> rendering(String id) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT html, text FROM mail_rendering WHERE mail_id = ?")) {
+            statement.setString(1, id);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? Optional.of(new ComposedMail.Rendering(rows.getString(1), rows.getString(2)))
+                        : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read rendering", e);
+        }
+    }
+
     private static void insertAttachments(Connection connection, String id, List<MailRequest.Attachment> attachments)
             throws SQLException {
         if (attachments.isEmpty()) {
@@ -283,20 +329,6 @@ public class MailStore {
             }
             insert.executeBatch();
         }
-    }
-
-    /** 24 hex characters like a MongoDB ObjectId: seconds since the epoch, then 8 random bytes. */
-    static String newId(long nowMillis) {
-        byte[] bytes = new byte[12];
-        int seconds = (int) (nowMillis / 1000);
-        bytes[0] = (byte) (seconds >>> 24);
-        bytes[1] = (byte) (seconds >>> 16);
-        bytes[2] = (byte) (seconds >>> 8);
-        bytes[3] = (byte) seconds;
-        byte[] random = new byte[8];
-        RANDOM.nextBytes(random);
-        System.arraycopy(random, 0, bytes, 4, 8);
-        return HexFormat.of().formatHex(bytes);
     }
 
     private record Row(String id, String creatorId, String from, String subject, String body, String templateId,

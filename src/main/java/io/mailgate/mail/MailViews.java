@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.mailgate.query.RqlToSql;
-import io.mailgate.query.Selection;
+import io.mailgate.query.Pages;
 import io.mailgate.query.SqlQuery;
 import io.mailgate.store.Json;
 
@@ -38,17 +38,8 @@ public class MailViews {
     private String page(String rawQuery, boolean unsentOnly) {
         SqlQuery query = rql.translate(rawQuery);
         MailStore.Page page = store.list(query, unsentOnly);
-        Map<String, Object> paging = new LinkedHashMap<>();
-        page.total().ifPresent(total -> paging.put("total", total));
-        paging.put("offset", query.offset());
-        paging.put("limit", query.limit());
-        List<Map<String, Object>> data = page.mails().stream()
-                .map(mail -> Selection.apply(view(mail, unsentOnly), query.select()))
-                .toList();
-        Map<String, Object> envelope = new LinkedHashMap<>();
-        envelope.put("page", paging);
-        envelope.put("data", data);
-        return json.write(envelope);
+        List<Map<String, Object>> records = page.mails().stream().map(mail -> view(mail, unsentOnly)).toList();
+        return json.write(Pages.envelope(query, records, page.total()));
     }
 
     private Map<String, Object> view(Mail mail, boolean outbound) {

@@ -16,6 +16,7 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimePart;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.util.ByteArrayDataSource;
@@ -42,14 +43,13 @@ public class MimeMessageBuilder {
         }
         message.setSubject(mail.subject() == null ? "" : mail.subject(), StandardCharsets.UTF_8.name());
         message.setSentDate(new Date(mail.creationTimestamp()));
-        String text = mail.body() == null ? "" : mail.body();
         if (outbound.attachments().isEmpty()) {
-            message.setText(text, StandardCharsets.UTF_8.name());
+            fill(message, outbound);
         } else {
             MimeMultipart mixed = new MimeMultipart("mixed");
-            MimeBodyPart textPart = new MimeBodyPart();
-            textPart.setText(text, StandardCharsets.UTF_8.name());
-            mixed.addBodyPart(textPart);
+            MimeBodyPart content = new MimeBodyPart();
+            fill(content, outbound);
+            mixed.addBodyPart(content);
             for (MailRequest.Attachment attachment : outbound.attachments()) {
                 MimeBodyPart part = new MimeBodyPart();
                 part.setDataHandler(new DataHandler(new ByteArrayDataSource(attachment.content(), attachment.type())));
@@ -65,6 +65,32 @@ public class MimeMessageBuilder {
         }
         message.saveChanges();
         return message;
+    }
+
+    /**
+     * The readable part: plain text for a plain mail; for a template mail the rendered HTML, with the
+     * text as its alternative when there is one.
+     */
+    private static void fill(MimePart part, OutboundMail outbound) throws MessagingException {
+        if (outbound.rendering().isEmpty()) {
+            String text = outbound.mail().body() == null ? "" : outbound.mail().body();
+            part.setText(text, StandardCharsets.UTF_8.name());
+            return;
+        }
+        ComposedMail.Rendering rendering = outbound.rendering().get();
+        String html = rendering.html() == null ? "" : rendering.html();
+        if (rendering.text() == null) {
+            part.setText(html, StandardCharsets.UTF_8.name(), "html");
+            return;
+        }
+        MimeMultipart alternative = new MimeMultipart("alternative");
+        MimeBodyPart text = new MimeBodyPart();
+        text.setText(rendering.text(), StandardCharsets.UTF_8.name());
+        alternative.addBodyPart(text);
+        MimeBodyPart htmlPart = new MimeBodyPart();
+        htmlPart.setText(html, StandardCharsets.UTF_8.name(), "html");
+        alternative.addBodyPart(htmlPart);
+        part.setContent(alternative);
     }
 
     /** The message as it would be written to a file or a socket (Bcc kept, as in a pickup directory). */

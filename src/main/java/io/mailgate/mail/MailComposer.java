@@ -1,0 +1,45 @@
+package io.mailgate.mail;
+
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mailgate.security.Secrets;
+import io.mailgate.template.Templates;
+
+/**
+ * Renders a template mail before it is stored, so that a template problem is the caller's 400 and
+ * not a failed delivery later. Plain mails pass through unchanged.
+ */
+public class MailComposer {
+
+    static final String TRACKING_INPUT = "tracking_hash";
+
+    private final Templates templates;
+    private final ObjectMapper mapper;
+
+    public MailComposer(Templates templates, ObjectMapper mapper) {
+        this.templates = templates;
+        this.mapper = mapper;
+    }
+
+    public ComposedMail compose(MailRequest request) {
+        if (!request.isTemplate()) {
+            return ComposedMail.plain(request);
+        }
+        String trackingHash = Secrets.random();
+        ObjectNode inputs = request.content().map(content -> ((ObjectNode) content).deepCopy())
+                .orElseGet(mapper::createObjectNode);
+        inputs.put(TRACKING_INPUT, trackingHash);
+        String idOrName = request.templateId().or(request::templateName).orElseThrow();
+        Templates.Resolved resolved = templates.resolve(idOrName, request.language().orElse(null),
+                request.timeZone().orElse(null), inputs);
+        Map<String, String> outputs = resolved.outputs();
+        String text = Optional.ofNullable(outputs.get("text")).orElse(request.body());
+        return new ComposedMail(request, outputs.get("subject"), Optional.ofNullable(resolved.templateId()),
+                Optional.of(resolved.templateName()), Optional.of(new ComposedMail.Rendering(outputs.get("body"), text)),
+                Optional.of(trackingHash));
+    }
+}

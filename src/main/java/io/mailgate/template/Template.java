@@ -1,0 +1,29 @@
+package io.mailgate.template;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A template: declared inputs (name → type) and Mustache outputs (name → source). Stored templates
+ * have an id and timestamps; built-in ones (privacy notices) have neither.
+ */
+public record Template(
+        String id,
+        String name,
+        String description,
+        Map<String, String> inputs,
+        Map<String, String> outputs,
+        long creationTimestamp,
+        long updateTimestamp) {
+
+    public Template {
+        inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+        outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+    }
+
+    /** Identifies one version of a template's sources, for the compiled-template cache. */
+    String cacheKey() {
+        return (id == null ? "builtin:" + name : id) + "@" + updateTimestamp;
+    }
+}

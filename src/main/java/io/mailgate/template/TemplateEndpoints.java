@@ -1,0 +1,127 @@
+package io.mailgate.template;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.mailgate.api.ApiException;
+import io.mailgate.api.Bodies;
+import io.mailgate.api.ErrorCode;
+import io.mailgate.query.Field;
+import io.mailgate.query.Pages;
+import io.mailgate.query.RqlToSql;
+import io.mailgate.query.SqlQuery;
+import io.mailgate.store.Json;
+
+/** The /templates/v2 endpoints. */
+public class TemplateEndpoints {
+
+    private static final RqlToSql RQL = new RqlToSql(Map.of(
+            "id", new Field.Column("m.id", false),
+            "name", new Field.Column("m.name", false),
+            "description", new Field.Column("m.description", false),
+            "creation_timestamp", new Field.Column("m.creation_timestamp", true),
+            "update_timestamp", new Field.Column("m.update_timestamp", true)), "m.id");
+    private static final Set<String> RESOLVE_FIELDS = Set.of("language", "timeZone", "time_zone", "inputs");
+    private static final Pattern LANGUAGE = Pattern.compile("[A-Z]{2}");
+
+    private final Json json;
+    private final TemplateStore store;
+    private final TemplateRequests requests;
+    private final Templates templates;
+
+    public TemplateEndpoints(Json json, TemplateStore store, TemplateRequests requests, Templates templates) {
+        this.json = json;
+        this.store = store;
+        this.requests = requests;
+        this.templates = templates;
+    }
+
+    public String list(String rawQuery) {
+        SqlQuery query = RQL.translate(rawQuery);
+        List<Map<String, Object>> records = store.list(query).stream().map(TemplateEndpoints::view).toList();
+        Optional<Long> total = query.skipCount() ? Optional.empty() : Optional.of(store.count(query));
+        return json.write(Pages.envelope(query, records, total));
+    }
+
+    public String create(Object body) {
+        return json.write(view(store.create(requests.create(body))));
+    }
+
+    public String get(String idOrName) {
+        return json.write(view(templates.find(idOrName)));
+    }
+
+    public String update(String idOrName, Object body) {
+        Template current = store.find(idOrName).orElseThrow(() -> TemplateStore.unknown(idOrName));
+        return json.write(view(store.update(current, requests.update(body, current))));
+    }
+
+    public String delete(String idOrName) {
+        Template current = store.find(idOrName).orElseThrow(() -> TemplateStore.unknown(idOrName));
+        store.delete(current.id());
+        return json.write(Map.of("records_affected", 1));
+    }
+
+    /** POST /{idOrName}/resolve {"language","timeZone","inputs"} → one rendered string per output. */
+    public String resolve(String idOrName, Object body) {
+        JsonNode root = Bodies.text(body).isBlank() ? json.mapper().createObjectNode() : Bodies.jsonObject(json.mapper(), body);
+        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!RESOLVE_FIELDS.contains(name)) {
+                throw new ApiException(ErrorCode.BODY_FORMAT, "Unknown field " + name);
+            }
+        }
+        String language = text(root, "language");
+        if (language != null && !LANGUAGE.matcher(language).matches()) {
+            throw ApiException.fieldFormat("language", "language must be an upper-case ISO 639-1 code such as EN");
+        }
+        String timeZone = Optional.ofNullable(text(root, "timeZone")).orElse(text(root, "time_zone"));
+        JsonNode inputs = root.path("inputs");
+        if (inputs.isMissingNode() || inputs.isNull()) {
+            inputs = json.mapper().createObjectNode();
+        } else if (!inputs.isObject()) {
+            throw ApiException.fieldFormat("inputs", "inputs must be an object");
+        }
+        return json.write(templates.resolve(idOrName, language, timeZone, inputs).outputs());
+    }
+
+    private static String text(JsonNode root, String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw ApiException.fieldFormat(field, field + " must be a string");
+        }
+        return node.asText();
+    }
+
+    static Map<String, Object> view(Template template) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        if (template.id() != null) {
+            view.put("id", template.id());
+        }
+        view.put("name", template.name());
+        if (template.description() != null) {
+            view.put("description", template.description());
+        }
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        template.inputs().forEach((name, type) -> inputs.put(name, Map.of("type", type)));
+        view.put("inputs", inputs);
+        view.put("outputs", template.outputs());
+        if (template.id() != null) {
+            view.put("creation_timestamp", template.creationTimestamp());
+            view.put("update_timestamp", template.updateTimestamp());
+        } else {
+            view.put("built_in", true);
+        }
+        return view;
+    }
+}

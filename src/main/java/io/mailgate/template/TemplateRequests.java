@@ -1,0 +1,143 @@
+package io.mailgate.template;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.mailgate.api.ApiException;
+import io.mailgate.api.Bodies;
+import io.mailgate.api.ErrorCode;
+import io.mailgate.mail.Headers;
+import io.mailgate.store.Json;
+
+/** Reads and checks template bodies of POST and PUT /templates/v2. */
+public class TemplateRequests {
+
+    private static final Set<String> FIELDS = Set.of("name", "description", "inputs", "outputs");
+    /** Read-only fields a client may send back unchanged after a GET; they are ignored. */
+    private static final Set<String> READ_ONLY = Set.of("id", "creation_timestamp", "update_timestamp");
+    private static final Set<String> INPUT_FIELDS = Set.of("type");
+    private static final int MAX_NAME = 255;
+    private static final int MAX_DESCRIPTION = 2000;
+    private static final int MAX_OUTPUT = 1_000_000;
+
+    private final Json json;
+    private final TemplateRenderer renderer;
+
+    public TemplateRequests(Json json, TemplateRenderer renderer) {
+        this.json = json;
+        this.renderer = renderer;
+    }
+
+    public TemplateDraft create(Object body) {
+        JsonNode root = Bodies.jsonObject(json.mapper(), body);
+        rejectUnknown(root);
+        if (!root.has("name") || !root.has("outputs")) {
+            List<String> missing = root.has("name") ? List.of("outputs") : root.has("outputs") ? List.of("name")
+                    : List.of("name", "outputs");
+            throw new ApiException(ErrorCode.MISSING_REQUIRED_FIELDS, "Missing required fields: " + String.join(", ", missing),
+                    Map.of("missingFields", missing), List.of("body", missing.get(0)));
+        }
+        return draft(root, null);
+    }
+
+    /** An update: fields not given keep their current value. */
+    public TemplateDraft update(Object body, Template current) {
+        JsonNode root = Bodies.jsonObject(json.mapper(), body);
+        rejectUnknown(root);
+        return draft(root, current);
+    }
+
+    private TemplateDraft draft(JsonNode root, Template current) {
+        String name = root.has("name") ? name(root.get("name")) : current.name();
+        String description = root.has("description") ? description(root.get("description"))
+                : current == null ? null : current.description();
+        Map<String, String> inputs = root.has("inputs") ? inputs(root.get("inputs"))
+                : current == null ? Map.of() : current.inputs();
+        Map<String, String> outputs = root.has("outputs") ? outputs(root.get("outputs")) : current.outputs();
+        renderer.checkSyntax(outputs);
+        return new TemplateDraft(name, description, inputs, outputs);
+    }
+
+    private static String name(JsonNode node) {
+        if (!node.isTextual() || node.asText().isBlank() || node.asText().length() > MAX_NAME
+                || Headers.hasControlCharacters(node.asText())) {
+            throw io.mailgate.api.ApiException.fieldFormat("name", "name must be a string of 1 to " + MAX_NAME
+                    + " characters without line breaks");
+        }
+        return node.asText();
+    }
+
+    private static String description(JsonNode node) {
+        if (node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual() || node.asText().length() > MAX_DESCRIPTION) {
+            throw ApiException.fieldFormat("description", "description must be a string of at most " + MAX_DESCRIPTION
+                    + " characters");
+        }
+        return node.asText();
+    }
+
+    private static Map<String, String> inputs(JsonNode node) {
+        if (!node.isObject()) {
+            throw ApiException.fieldFormat("inputs", "inputs must be an object such as {\"first_name\":{\"type\":\"string\"}}");
+        }
+        Map<String, String> inputs = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> input = it.next();
+            String path = "inputs." + input.getKey();
+            JsonNode declaration = input.getValue();
+            if (input.getKey().isBlank() || !declaration.isObject() || !declaration.path("type").isTextual()) {
+                throw ApiException.fieldFormat(path, path + " must be an object with a type");
+            }
+            for (Iterator<String> names = declaration.fieldNames(); names.hasNext(); ) {
+                String field = names.next();
+                if (!INPUT_FIELDS.contains(field)) {
+                    throw new ApiException(ErrorCode.BODY_FORMAT, "Unknown field " + path + "." + field);
+                }
+            }
+            String type = declaration.get("type").asText();
+            if (InputType.of(type).isEmpty()) {
+                throw ApiException.fieldFormat(path, path + ".type must be string, number, boolean, object or array");
+            }
+            inputs.put(input.getKey(), type);
+        }
+        return inputs;
+    }
+
+    private static Map<String, String> outputs(JsonNode node) {
+        if (!node.isObject()) {
+            throw ApiException.fieldFormat("outputs", "outputs must be an object of Mustache strings");
+        }
+        Map<String, String> outputs = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> output = it.next();
+            if (!output.getValue().isTextual() || output.getValue().asText().length() > MAX_OUTPUT) {
+                throw ApiException.fieldFormat("outputs." + output.getKey(), "outputs." + output.getKey()
+                        + " must be a string of at most " + MAX_OUTPUT + " characters");
+            }
+            outputs.put(output.getKey(), output.getValue().asText());
+        }
+        for (String required : List.of("subject", "body")) {
+            if (!outputs.containsKey(required)) {
+                throw new ApiException(ErrorCode.MISSING_REQUIRED_FIELDS, "A mail template needs the output " + required,
+                        Map.of("missingFields", List.of("outputs." + required)), List.of("body", "outputs", required));
+            }
+        }
+        return outputs;
+    }
+
+    private static void rejectUnknown(JsonNode root) {
+        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!FIELDS.contains(name) && !READ_ONLY.contains(name)) {
+                throw new ApiException(ErrorCode.BODY_FORMAT, "Unknown field " + name, Map.of("field", name), List.of("body", name));
+            }
+        }
+    }
+}
