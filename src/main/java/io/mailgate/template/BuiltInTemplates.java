@@ -44,7 +44,7 @@ public class BuiltInTemplates {
                 }
                 if (!outputs.isEmpty()) {
                     renderer.checkSyntax(outputs);
-                    byLanguage.put(language, new Template(null, name, "Built-in privacy notice", inputs, outputs, 0, 0));
+                    byLanguage.put(language, new Template(null, name, "Built-in privacy notice", inputs, outputs, 0, 0, language));
                 }
             }
             if (!byLanguage.containsKey(Localized.FALLBACK_LANGUAGE)) {

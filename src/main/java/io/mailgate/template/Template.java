@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * A template: declared inputs (name → type) and Mustache outputs (name → source). Stored templates
- * have an id and timestamps; built-in ones (privacy notices) have neither.
+ * have an id and timestamps and serve every language through localizations; a built-in one (a
+ * privacy notice) has neither, and is one translation: its language is set.
  */
 public record Template(
         String id,
@@ -15,7 +16,8 @@ public record Template(
         Map<String, String> inputs,
         Map<String, String> outputs,
         long creationTimestamp,
-        long updateTimestamp) {
+        long updateTimestamp,
+        String language) {
 
     public Template {
         inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
@@ -24,6 +26,6 @@ public record Template(
 
     /** Identifies one version of a template's sources, for the compiled-template cache. */
     String cacheKey() {
-        return (id == null ? "builtin:" + name : id) + "@" + updateTimestamp;
+        return id == null ? "builtin:" + name + ":" + language : id + "@" + updateTimestamp;
     }
 }

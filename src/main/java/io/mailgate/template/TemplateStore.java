@@ -44,7 +44,7 @@ public class TemplateStore {
     public Template create(TemplateDraft draft) {
         long now = clock.millis();
         Template template = new Template(Ids.newId(now), draft.name(), draft.description(), draft.inputs(),
-                draft.outputs(), now, now);
+                draft.outputs(), now, now, null);
         inTransaction(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO template (id, name, description, "
                     + "inputs, outputs, creation_timestamp, update_timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
@@ -66,7 +66,7 @@ public class TemplateStore {
     public Template update(Template current, TemplateDraft draft) {
         long now = Math.max(clock.millis(), current.updateTimestamp() + 1);
         Template updated = new Template(current.id(), draft.name(), draft.description(), draft.inputs(), draft.outputs(),
-                current.creationTimestamp(), now);
+                current.creationTimestamp(), now, null);
         inTransaction(connection -> {
             try (PreparedStatement update = connection.prepareStatement("UPDATE template SET name = ?, description = ?, "
                     + "inputs = ?, outputs = ?, update_timestamp = ? WHERE id = ?");
@@ -185,7 +185,7 @@ public class TemplateStore {
             return new Template(rows.getString(1), rows.getString(2), rows.getString(3),
                     json.mapper().readValue(rows.getString(4), STRING_MAP),
                     json.mapper().readValue(rows.getString(5), STRING_MAP),
-                    rows.getLong(6), rows.getLong(7));
+                    rows.getLong(6), rows.getLong(7), null);
         } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("Cannot read template", e);
         }
