@@ -20,6 +20,7 @@ import io.mailgate.query.SqlQuery;
 import io.mailgate.security.Secrets;
 import io.mailgate.store.Ids;
 import io.mailgate.store.Json;
+import io.mailgate.store.Sql;
 
 /** Stores mails and moves them through QUEUED → SENDING → SENT | FAILED. All SQL is parameterised. */
 public class MailStore {
@@ -200,7 +201,7 @@ public class MailStore {
         try (Connection connection = dataSource.getConnection()) {
             List<Row> rows = new ArrayList<>();
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                bind(statement, parameters);
+                Sql.bind(statement, parameters);
                 try (ResultSet result = statement.executeQuery()) {
                     while (result.next()) {
                         rows.add(Row.read(result));
@@ -222,7 +223,7 @@ public class MailStore {
         String placeholders = String.join(", ", Collections.nCopies(ids.size(), "?"));
         try (PreparedStatement statement = connection.prepareStatement("SELECT mail_id, kind, address FROM mail_address "
                 + "WHERE mail_id IN (" + placeholders + ") ORDER BY mail_id, kind, position")) {
-            bind(statement, new ArrayList<>(ids));
+            Sql.bind(statement, new ArrayList<>(ids));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     byMail.computeIfAbsent(rows.getString(1), k -> new LinkedHashMap<>())
@@ -237,7 +238,7 @@ public class MailStore {
     private long count(String sql, List<Object> parameters) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
-            bind(statement, parameters);
+            Sql.bind(statement, parameters);
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
                 return rows.getLong(1);
@@ -250,18 +251,13 @@ public class MailStore {
     private int update(String sql, Object... parameters) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
-            bind(statement, List.of(parameters));
+            Sql.bind(statement, List.of(parameters));
             return statement.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot update mails", e);
         }
     }
 
-    private static void bind(PreparedStatement statement, List<Object> parameters) throws SQLException {
-        for (int i = 0; i < parameters.size(); i++) {
-            statement.setObject(i + 1, parameters.get(i));
-        }
-    }
 
     private static void insertAddresses(Connection connection, String id, MailRequest request) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(

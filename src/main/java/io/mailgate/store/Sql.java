@@ -23,6 +23,13 @@ public final class Sql {
         T read(ResultSet rows) throws SQLException;
     }
 
+    /** Binds values to the statement's placeholders in order. */
+    public static void bind(PreparedStatement statement, java.util.List<?> parameters) throws SQLException {
+        for (int i = 0; i < parameters.size(); i++) {
+            statement.setObject(i + 1, parameters.get(i));
+        }
+    }
+
     public static <T> T query(DataSource dataSource, String sql, Binder binder, Reader<T> reader) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.mailgate.query.SqlQuery;
 import io.mailgate.store.Ids;
 import io.mailgate.store.Json;
+import io.mailgate.store.Sql;
 import io.mailgate.store.UniqueViolation;
 
 /** Localizations: a key and its text per language. */
@@ -101,7 +102,7 @@ public class LocalizationStore {
     public int delete(SqlQuery query) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement delete = connection.prepareStatement("DELETE FROM localization m WHERE " + query.where())) {
-            bind(delete, query.whereParameters());
+            Sql.bind(delete, query.whereParameters());
             return delete.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot delete localizations", e);
@@ -117,7 +118,7 @@ public class LocalizationStore {
              PreparedStatement select = connection.prepareStatement("SELECT m.id, m.localization_key, m.text, m.creation_timestamp, "
                      + "m.update_timestamp FROM localization m WHERE " + query.where() + " ORDER BY " + query.orderBy()
                      + " LIMIT ? OFFSET ?")) {
-            bind(select, parameters);
+            Sql.bind(select, parameters);
             List<Localization> localizations = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
@@ -134,7 +135,7 @@ public class LocalizationStore {
     public long count(SqlQuery query) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM localization m WHERE " + query.where())) {
-            bind(count, query.whereParameters());
+            Sql.bind(count, query.whereParameters());
             try (ResultSet rows = count.executeQuery()) {
                 rows.next();
                 return rows.getLong(1);
@@ -155,9 +156,4 @@ public class LocalizationStore {
         }
     }
 
-    private static void bind(PreparedStatement statement, List<Object> parameters) throws SQLException {
-        for (int i = 0; i < parameters.size(); i++) {
-            statement.setObject(i + 1, parameters.get(i));
-        }
-    }
 }

@@ -21,6 +21,7 @@ import io.mailgate.api.ErrorCode;
 import io.mailgate.query.SqlQuery;
 import io.mailgate.store.Ids;
 import io.mailgate.store.Json;
+import io.mailgate.store.Sql;
 import io.mailgate.store.UniqueViolation;
 
 /** Stored templates. A template is found by id or by name; names are unique. */
@@ -146,9 +147,7 @@ public class TemplateStore {
                 + " LIMIT ? OFFSET ?";
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.size(); i++) {
-                statement.setObject(i + 1, parameters.get(i));
-            }
+            Sql.bind(statement, parameters);
             List<Template> templates = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
@@ -164,9 +163,7 @@ public class TemplateStore {
     public long count(SqlQuery query) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM template m WHERE " + query.where())) {
-            for (int i = 0; i < query.whereParameters().size(); i++) {
-                statement.setObject(i + 1, query.whereParameters().get(i));
-            }
+            Sql.bind(statement, query.whereParameters());
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
                 return rows.getLong(1);
