@@ -30,7 +30,17 @@ import io.mailgate.mail.MailViews;
 import io.mailgate.mail.MailComposer;
 import io.mailgate.mail.MimeMessageBuilder;
 import io.mailgate.mail.TrackingPixel;
+import io.mailgate.provider.DeliveryPlanner;
+import io.mailgate.provider.EmailConfigEndpoints;
+import io.mailgate.provider.EmailConfigRequests;
+import io.mailgate.provider.EmailConfigStore;
+import io.mailgate.provider.Provider;
+import io.mailgate.provider.ProviderErrors;
+import io.mailgate.provider.ProviderMessages;
+import io.mailgate.provider.ProviderRoutes;
+import io.mailgate.provider.RetryAfterDelay;
 import io.mailgate.security.Access;
+import io.mailgate.security.SecretBox;
 import io.mailgate.security.Clients;
 import io.mailgate.security.TokenEndpoints;
 import io.mailgate.security.Tokens;
@@ -93,7 +103,19 @@ public class MailgateConfiguration implements CamelConfiguration {
         registry.bind("trackingPixel", new TrackingPixel());
         registry.bind("mailRequests", new MailRequestParser(json, settings.mailFrom(), settings.maxMessageBytes()));
         registry.bind("mailViews", new MailViews(json, mailStore));
-        registry.bind("mimeMessages", new MimeMessageBuilder());
+        MimeMessageBuilder mimeMessages = new MimeMessageBuilder(settings.mailFrom());
+        SecretBox secretBox = SecretBox.open(settings.encryptionKey(), settings.dataDir());
+        EmailConfigStore emailConfigs = new EmailConfigStore(dataSource, json, secretBox, clock);
+        registry.bind("emailConfigEndpoints", new EmailConfigEndpoints(json, emailConfigs, new EmailConfigRequests(json)));
+        ProviderRoutes providerRoutes = new ProviderRoutes(emailConfigs);
+        context.getPropertiesComponent().addPropertiesSource(providerRoutes);
+        Provider fallback = settings.smtpConfigured()
+                ? new Provider("smtp", "smtp", "kamelet:smtp-sink", Provider.UNLIMITED, null)
+                : new Provider("outbox", "outbox", "kamelet:outbox-sink", Provider.UNLIMITED, null);
+        registry.bind("deliveryPlanner", new DeliveryPlanner(emailConfigs, providerRoutes, fallback));
+        registry.bind("providerMessages", new ProviderMessages(mimeMessages));
+        registry.bind("providerErrors", new ProviderErrors(settings.deliveryRetries()));
+        registry.bind("retryAfterDelay", new RetryAfterDelay(settings.maxRetryDelayMillis()));
 
         // Logged once every route is up, so that the line is true when it appears.
         context.addStartupListener(new StartupListener() {

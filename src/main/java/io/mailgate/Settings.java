@@ -30,7 +30,10 @@ public record Settings(
         SmtpSecurity smtpSecurity,
         String mailFrom,
         int maxMessageBytes,
-        String publicUrl) {
+        String publicUrl,
+        String encryptionKey,
+        int deliveryRetries,
+        long maxRetryDelayMillis) {
 
     /** Used when no root client is configured: fine on a laptop, loudly warned about everywhere. */
     public static final String DEV_ROOT_CLIENT_ID = "mailgate";
@@ -61,7 +64,10 @@ public record Settings(
                 p.smtpSecurity("mailgate.smtp.security"),
                 p.text("mailgate.mail.from", "mailgate@localhost"),
                 p.integer("mailgate.mail.max-message-bytes", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE),
-                p.text("mailgate.public-url", "http://localhost:8080"));
+                p.text("mailgate.public-url", "http://localhost:8080"),
+                p.text("mailgate.encryption-key", ""),
+                p.integer("mailgate.delivery.maximum-redeliveries", 3, 0, 100),
+                p.integer("mailgate.delivery.maximum-redelivery-delay-ms", 60_000, 0, Integer.MAX_VALUE));
     }
 
     public boolean usesPostgres() {

@@ -20,6 +20,8 @@ public enum ErrorCode {
     TEMPLATE_RESOLVING(1005, "TEMPLATE_RESOLVING_EXCEPTION", 400),
     /** Wrong client credentials at a token endpoint. */
     AUTHENTICATION_FAILURE(106, "AUTHENTICATION_EXCEPTION", 401),
+    /** A fidesops 400: a duplicate key or name, or invalid secrets (detail is a message or a list of them). */
+    BAD_REQUEST(22, "BAD_REQUEST_EXCEPTION", 400),
     /** A request that is well-formed JSON but breaks the schema (fidesops answers these with 422). */
     VALIDATION(15, "FIELD_FORMAT_EXCEPTION", 422);
 

@@ -67,7 +67,7 @@ public class ErrorResponses {
                     "loc", api.location().isEmpty() ? List.of("body") : api.location(),
                     "msg", api.getMessage(),
                     "type", "value_error"));
-            default -> api.getMessage();
+            default -> api.details().getOrDefault("errors", api.getMessage());
         };
         return json.write(Map.of("detail", detail));
     }

@@ -30,9 +30,21 @@ public class MimeMessageBuilder {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Session SESSION = Session.getInstance(new Properties());
 
-    public MimeMessage build(OutboundMail outbound) throws MessagingException {
+    private final String defaultFrom;
+
+    /** @param defaultFrom the configured sender: a provider's from_address replaces it, never an explicit one */
+    public MimeMessageBuilder(String defaultFrom) {
+        this.defaultFrom = defaultFrom;
+    }
+
+    /** The sender as the provider sends it. */
+    public String from(Mail mail, String providerFromAddress) {
+        return providerFromAddress != null && mail.from().equals(defaultFrom) ? providerFromAddress : mail.from();
+    }
+
+    public MimeMessage build(OutboundMail outbound, String providerFromAddress) throws MessagingException {
         Mail mail = outbound.mail();
-        InternetAddress from = new InternetAddress(mail.from(), true);
+        InternetAddress from = new InternetAddress(from(mail, providerFromAddress), true);
         MimeMessage message = new IdentifiedMimeMessage(messageId(mail.id(), from));
         message.setFrom(from);
         setAddresses(message, Message.RecipientType.TO, mail.recipients().to());
