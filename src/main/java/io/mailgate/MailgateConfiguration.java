@@ -175,6 +175,9 @@ public class MailgateConfiguration implements CamelConfiguration {
             properties.setProperty("camel.kamelet.smtp-sink.ssl", Boolean.toString(settings.smtpSecurity() == Settings.SmtpSecurity.TLS));
             properties.setProperty("camel.kamelet.smtp-sink.startTls",
                     Boolean.toString(settings.smtpSecurity() == Settings.SmtpSecurity.STARTTLS));
+            if (settings.smtpSecurity() != Settings.SmtpSecurity.TLS) {
+                properties.setProperty("camel.kamelet.smtp-sink.socketFactoryClass", ProviderRoutes.NO_DELAY_SOCKETS);
+            }
             if (!settings.smtpUsername().isBlank()) {
                 properties.setProperty("camel.kamelet.smtp-sink.username", settings.smtpUsername());
                 properties.setProperty("camel.kamelet.smtp-sink.password", settings.smtpPassword());

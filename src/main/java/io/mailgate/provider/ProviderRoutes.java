@@ -17,6 +17,8 @@ import org.apache.camel.spi.LoadablePropertiesSource;
 public class ProviderRoutes implements LoadablePropertiesSource {
 
     private static final String PREFIX = "camel.kamelet.";
+    /** Plain and STARTTLS SMTP sockets with TCP_NODELAY; with implicit TLS JavaMail's TLS factory is kept. */
+    public static final String NO_DELAY_SOCKETS = "io.mailgate.mail.NoDelaySocketFactory";
 
     private final EmailConfigStore store;
     /** routeId → kamelet name and parameters. */
@@ -95,6 +97,9 @@ public class ProviderRoutes implements LoadablePropertiesSource {
                 }
             }
             case SMTP -> {
+                if (!"tls".equals(config.detail("security"))) {
+                    parameters.put("socketFactoryClass", NO_DELAY_SOCKETS);
+                }
                 parameters.put("host", config.detail("host"));
                 parameters.put("port", config.detail("port"));
                 parameters.put("ssl", Boolean.toString("tls".equals(config.detail("security"))));

@@ -1,0 +1,432 @@
+package io.mailgate.provider;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import jakarta.mail.internet.MimeMessage;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Request;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+
+import io.mailgate.support.Api;
+import io.mailgate.support.MailgateInstance;
+import io.mailgate.support.SesEmulator;
+import io.mailgate.support.Waiter;
+
+/**
+ * Delivery through every provider over its real protocol: Mailgun (a local HTTP server checking the
+ * request), SES (the aws-ses-v2-local emulator) and SMTP (GreenMail, with auth and TLS), failover
+ * between them, retries, Retry-After and throttling, all configured at run time over REST.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ProviderDeliveryTest {
+
+    private static final String DOMAIN = "mg.example.com";
+    private static final String MAILGUN_PATH = "/v3/" + DOMAIN + "/messages";
+    private static final int RETRIES = 2;
+
+    private final String mailgunKey = "key-" + UUID.randomUUID();
+    private final String smtpPassword = "pw-" + UUID.randomUUID();
+    private final String awsSecret = "aws-" + UUID.randomUUID();
+    private final List<String> answers = new ArrayList<>();
+
+    private WireMockServer mailgun;
+    /** Sits between Mailgate and the SES emulator to show the SendRawEmail request as sent. */
+    private WireMockServer sesProxy;
+    private GreenMail smtp;
+    private GreenMail smtps;
+    private SesEmulator ses;
+    private MailgateInstance mailgate;
+    private Api api;
+    private String token;
+
+    @BeforeAll
+    void start() {
+        mailgun = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        mailgun.start();
+        smtp = new GreenMail(new ServerSetup(MailgateInstance.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.setUser("sender@example.org", "smtp-user", smtpPassword);
+        smtp.start();
+        smtps = new GreenMail(new ServerSetup(MailgateInstance.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTPS));
+        smtps.setUser("sender@example.org", "smtp-user", smtpPassword);
+        smtps.start();
+        // GreenMail's certificate is self-signed and names no host: trust it and skip the identity check,
+        // in this test only (camel-mail reads JavaMail settings from system properties).
+        System.setProperty("mail.smtp.ssl.trust", "127.0.0.1");
+        System.setProperty("mail.smtp.ssl.checkserveridentity", "false");
+        ses = SesEmulator.start();
+        sesProxy = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        sesProxy.start();
+        mailgate = MailgateInstance.start(Map.of(
+                "mailgate.delivery.maximum-redeliveries", Integer.toString(RETRIES),
+                "mailgate.delivery.redelivery-delay-ms", "50"));
+        api = mailgate.api();
+        token = api.rootToken();
+    }
+
+    @AfterAll
+    void stop() {
+        if (mailgate != null) {
+            mailgate.close();
+        }
+        for (AutoCloseable closeable : new AutoCloseable[] {ses}) {
+            try {
+                if (closeable != null) {
+                    closeable.close();
+                }
+            } catch (Exception e) {
+                // best effort
+            }
+        }
+        if (mailgun != null) {
+            mailgun.stop();
+        }
+        if (sesProxy != null) {
+            sesProxy.stop();
+        }
+        if (smtp != null) {
+            smtp.stop();
+        }
+        if (smtps != null) {
+            smtps.stop();
+        }
+    }
+
+    @AfterEach
+    void reset() throws Exception {
+        for (JsonNode config : call(api.get("/api/v1/email/config?size=100", token)).json().get("items")) {
+            api.delete("/api/v1/email/config/" + config.get("key").asText(), token);
+        }
+        mailgun.resetAll();
+        sesProxy.resetAll();
+        smtp.purgeEmailFromAllMailboxes();
+        smtps.purgeEmailFromAllMailboxes();
+        ses.clear();
+    }
+
+    // ---- Mailgun ------------------------------------------------------------------------------
+
+    @Test
+    @Order(1)
+    void mailgunGetsEveryFormPartAndBasicAuth() throws Exception {
+        mailgun.stubFor(post(urlEqualTo(MAILGUN_PATH)).willReturn(okJson(
+                "{\"id\":\"<20261121.abc@mg.example.com>\",\"message\":\"Queued. Thank you.\"}")));
+        configure("mailgun-us", "mailgun", Map.of("domain", DOMAIN, "base_url", mailgun.baseUrl()), 1,
+                Map.of("mailgun_api_key", mailgunKey));
+
+        Map<String, Object> request = fullMail("Via Mailgun");
+        JsonNode sent = awaitStatus(send(request), "sent");
+        assertEquals("mailgun-us", sent.get("provider").asText());
+        assertEquals("<20261121.abc@mg.example.com>", sent.get("aws_message_id").asText());
+
+        List<ServeEvent> calls = mailgun.getAllServeEvents();
+        assertEquals(1, calls.size());
+        Request call = calls.get(0).getRequest();
+        assertEquals(MAILGUN_PATH, call.getUrl());
+        assertEquals("Basic " + Base64.getEncoder().encodeToString(("api:" + mailgunKey).getBytes(StandardCharsets.UTF_8)),
+                call.getHeader("Authorization"));
+        assertTrue(call.getHeader("Content-Type").startsWith("multipart/form-data"));
+        Map<String, List<String>> parts = parts(call);
+        assertEquals(List.of("Sender <sender@example.org>"), parts.get("from"));
+        assertEquals(List.of("to@example.com", "to2@example.com"), parts.get("to"));
+        assertEquals(List.of("cc@example.com"), parts.get("cc"));
+        assertEquals(List.of("bcc@example.com"), parts.get("bcc"));
+        assertEquals(List.of("Via Mailgun"), parts.get("subject"));
+        assertEquals(List.of("Plain body ü"), parts.get("text"));
+        assertEquals(List.of("replies@example.com"), parts.get("h:Reply-To"));
+        Request.Part attachment = call.getParts().stream().filter(p -> p.getName().equals("attachment")).findFirst().orElseThrow();
+        assertTrue(attachment.getHeader("Content-Disposition").firstValue().contains("filename=\"report.pdf\""));
+        assertTrue(attachment.getHeader("Content-Type").firstValue().startsWith("application/pdf"));
+        assertEquals("%PDF-1.4 fake", attachment.getBody().asString());
+    }
+
+    @Test
+    @Order(2)
+    void mailgunTemplateMailsCarryTheirHtmlAndTheConfiguredBaseAndVersion() throws Exception {
+        String path = "/eu-proxy/v4/mg.example.eu/messages";
+        mailgun.stubFor(post(urlEqualTo(path)).willReturn(okJson("{\"id\":\"<eu@mg.example.eu>\",\"message\":\"Queued\"}")));
+        configure("mailgun-eu", "mailgun", Map.of("domain", "mg.example.eu", "is_eu_domain", true,
+                "api_version", "v4", "base_url", mailgun.baseUrl() + "/eu-proxy"), 1, Map.of("mailgun_api_key", mailgunKey));
+        awaitStatus(send(Map.of("recipients", Map.of("to", List.of("eu@example.com")),
+                "template_name", "privacy_request_complete_deletion", "language", "NL")), "sent");
+        Request call = mailgun.getAllServeEvents().get(0).getRequest();
+        assertEquals(path, call.getUrl());
+        Map<String, List<String>> parts = parts(call);
+        assertEquals(List.of("Je gegevens zijn verwijderd"), parts.get("subject"));
+        assertTrue(parts.get("html").get(0).contains("<html lang=\"nl\">"), parts.get("html").toString());
+        assertTrue(parts.get("text").get(0).contains("verwijderd"));
+    }
+
+    // ---- SES ----------------------------------------------------------------------------------
+
+    @Test
+    @Order(3)
+    void sesGetsTheRawMessageWithEveryRecipientAndAttachment() throws Exception {
+        sesProxy.stubFor(post(urlEqualTo("/")).willReturn(aResponse().proxiedFrom(ses.endpoint())));
+        configure("ses", "ses", Map.of("region", "eu-west-1", "endpoint_override", sesProxy.baseUrl()), 1,
+                Map.of("aws_access_key_id", "AKIDEXAMPLE", "aws_secret_access_key", awsSecret));
+        JsonNode sent = awaitStatus(send(fullMail("Via SES")), "sent");
+        assertEquals("ses", sent.get("provider").asText());
+        assertFalse(sent.get("aws_message_id").asText().isBlank());
+
+        // The request as SES gets it: SendRawEmail, every recipient (bcc too) in Destinations.
+        Request request = sesProxy.getAllServeEvents().get(0).getRequest();
+        String form = java.net.URLDecoder.decode(request.getBodyAsString(), StandardCharsets.UTF_8);
+        assertTrue(form.contains("Action=SendRawEmail"), form);
+        assertTrue(form.contains("Source=sender@example.org"), form);
+        for (String address : List.of("to@example.com", "to2@example.com", "cc@example.com", "bcc@example.com")) {
+            assertTrue(form.contains("=" + address), address + " in " + form);
+        }
+        assertTrue(request.getHeader("Authorization").contains("Credential=AKIDEXAMPLE/"), "signed with the config's key");
+
+        // What the emulator made of it: the message itself, without a Bcc header.
+        JsonNode emails = ses.store().get("emails");
+        assertEquals(1, emails.size(), emails.toString());
+        JsonNode email = emails.get(0);
+        assertEquals("Via SES", email.get("subject").asText());
+        String destinations = email.get("destination").toString();
+        assertTrue(destinations.contains("cc@example.com"), destinations);
+        assertFalse(destinations.contains("bcc@example.com"), "bcc travels in the envelope only: " + destinations);
+        assertTrue(email.get("attachments").toString().contains("report.pdf"), email.get("attachments").toString());
+        assertTrue(email.toString().contains("Plain body"), email.toString());
+    }
+
+    // ---- SMTP ---------------------------------------------------------------------------------
+
+    @Test
+    @Order(4)
+    void smtpAuthenticatesOverTls() throws Exception {
+        configure("smtps", "smtp", Map.of("host", "127.0.0.1", "port", smtps.getSmtps().getPort(), "security", "tls"), 1,
+                Map.of("username", "smtp-user", "password", smtpPassword));
+        JsonNode sent = awaitStatus(send(fullMail("Via SMTPS")), "sent");
+        assertEquals("smtps", sent.get("provider").asText());
+        Waiter.until(Duration.ofSeconds(20), "four deliveries", () -> smtps.getReceivedMessages().length == 4);
+        MimeMessage received = smtps.getReceivedMessages()[0];
+        assertEquals("Via SMTPS", received.getSubject());
+        assertEquals(sent.get("aws_message_id").asText(), received.getMessageID());
+    }
+
+    @Test
+    @Order(5)
+    void aWrongSmtpPasswordFailsWithoutRetryingForever() {
+        configure("smtp-wrong", "smtp", Map.of("host", "127.0.0.1", "port", smtp.getSmtp().getPort(), "security", "none"), 1,
+                Map.of("username", "smtp-user", "password", "wrong"));
+        JsonNode failed = awaitStatus(send(fullMail("Wrong password")), "failed");
+        assertTrue(failed.get("failure_reason").asText().contains("smtp-wrong: permanent"), failed.toString());
+        assertEquals(0, smtp.getReceivedMessages().length);
+    }
+
+    @Test
+    @Order(6)
+    void starttlsIsRequiredNeverSkipped() {
+        // GreenMail offers no STARTTLS: a config that asks for it must fail rather than send in clear text.
+        configure("smtp-starttls", "smtp", Map.of("host", "127.0.0.1", "port", smtp.getSmtp().getPort(), "security", "starttls"),
+                1, Map.of("username", "smtp-user", "password", smtpPassword));
+        JsonNode failed = awaitStatus(send(fullMail("Needs STARTTLS")), "failed");
+        assertTrue(failed.get("failure_reason").asText().toUpperCase().contains("STARTTLS"), failed.toString());
+        assertEquals(0, smtp.getReceivedMessages().length);
+    }
+
+    // ---- failover, retries, throttling --------------------------------------------------------
+
+    @Test
+    @Order(7)
+    void aMailgunOutageFailsOverToSmtpWithNothingLost() throws Exception {
+        mailgun.stubFor(post(urlEqualTo(MAILGUN_PATH)).willReturn(aResponse().withStatus(503).withBody("down")));
+        configure("mailgun-down", "mailgun", Map.of("domain", DOMAIN, "base_url", mailgun.baseUrl()), 1,
+                Map.of("mailgun_api_key", mailgunKey));
+        configure("smtp-backup", "smtp", Map.of("host", "127.0.0.1", "port", smtp.getSmtp().getPort(), "security", "none"), 2,
+                Map.of("username", "smtp-user", "password", smtpPassword));
+        JsonNode sent = awaitStatus(send(fullMail("Failover")), "sent");
+        assertEquals("smtp-backup", sent.get("provider").asText());
+        assertEquals(1 + RETRIES, mailgun.getAllServeEvents().size(), "a 503 is retried, then the next provider takes over");
+        Waiter.until(Duration.ofSeconds(20), "four deliveries", () -> smtp.getReceivedMessages().length == 4);
+        assertEquals("Failover", smtp.getReceivedMessages()[0].getSubject());
+    }
+
+    @Test
+    @Order(8)
+    void anUnauthorizedMailgunIsNotRetried() {
+        mailgun.stubFor(post(urlEqualTo(MAILGUN_PATH)).willReturn(aResponse().withStatus(401).withBody("Forbidden")));
+        configure("mailgun-401", "mailgun", Map.of("domain", DOMAIN, "base_url", mailgun.baseUrl()), 1,
+                Map.of("mailgun_api_key", "key-wrong"));
+        JsonNode failed = awaitStatus(send(fullMail("Unauthorized")), "failed");
+        assertEquals(1, mailgun.getAllServeEvents().size(), "a 401 is permanent: no retry");
+        assertTrue(failed.get("failure_reason").asText().contains("HTTP 401"), failed.toString());
+        assertEquals("mailgun-401", failed.get("provider").asText());
+    }
+
+    @Test
+    @Order(9)
+    void retryAfterIsHonoured() {
+        mailgun.stubFor(post(urlEqualTo(MAILGUN_PATH)).inScenario("busy").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1").withBody("slow down"))
+                .willSetStateTo("calm"));
+        mailgun.stubFor(post(urlEqualTo(MAILGUN_PATH)).inScenario("busy").whenScenarioStateIs("calm")
+                .willReturn(okJson("{\"id\":\"<later@mg.example.com>\",\"message\":\"Queued\"}")));
+        configure("mailgun-busy", "mailgun", Map.of("domain", DOMAIN, "base_url", mailgun.baseUrl()), 1,
+                Map.of("mailgun_api_key", mailgunKey));
+        awaitStatus(send(fullMail("Patience")), "sent");
+        List<ServeEvent> calls = new ArrayList<>(mailgun.getAllServeEvents());
+        assertEquals(2, calls.size());
+        calls.sort(Comparator.comparing(e -> e.getRequest().getLoggedDate()));
+        long gap = calls.get(1).getRequest().getLoggedDate().getTime() - calls.get(0).getRequest().getLoggedDate().getTime();
+        assertTrue(gap >= 950, "waited " + gap + " ms, Retry-After asked 1 s (the backoff alone is 50 ms)");
+    }
+
+    @Test
+    @Order(10)
+    void theThrottleHoldsABurstToTheRateLimit() throws Exception {
+        Path outbox = MailgateInstance.tempDir();
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("key", "outbox-throttled");
+        config.put("name", "outbox-throttled");
+        config.put("service_type", "outbox");
+        config.put("details", Map.of("directory", outbox.toString()));
+        config.put("rate_limit", 40);
+        assertEquals(200, call(api.postJson("/api/v1/email/config", token, config)).status());
+
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            ids.add(send(Map.of("recipients", Map.of("to", List.of("burst@example.com")), "subject", "Burst " + i, "body", "x")));
+        }
+        Waiter.until(Duration.ofSeconds(30), "100 files in the outbox", () -> {
+            try (var files = Files.list(outbox)) {
+                return files.filter(f -> f.toString().endsWith(".eml")).count() == 100;
+            }
+        });
+        List<Long> sentAt = new ArrayList<>();
+        for (String id : ids) {
+            JsonNode mail = awaitStatus(id, "sent");
+            assertEquals("outbox-throttled", mail.get("provider").asText());
+            sentAt.add(mail.get("update_timestamp").asLong());
+        }
+        long span = sentAt.stream().max(Long::compare).orElseThrow() - sentAt.stream().min(Long::compare).orElseThrow();
+        // 100 mails at 40 per second need at least three one-second windows: a span of two seconds or more.
+        assertTrue(span >= 1900, "100 mails at 40/s went out within " + span + " ms");
+    }
+
+    @Test
+    @Order(11)
+    void aDisabledConfigIsSkippedForTheNextMail() {
+        configure("outbox-off", "outbox", Map.of("directory", MailgateInstance.tempDir().toString()), 1, Map.of());
+        assertEquals("outbox-off", awaitStatus(send(fullMail("On")), "sent").get("provider").asText());
+        Map<String, Object> disabled = new LinkedHashMap<>();
+        disabled.put("key", "outbox-off");
+        disabled.put("name", "outbox-off");
+        disabled.put("service_type", "outbox");
+        disabled.put("details", Map.of("directory", MailgateInstance.tempDir().toString()));
+        disabled.put("enabled", false);
+        assertEquals(200, call(api.send(api.request("/api/v1/email/config/outbox-off", token).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(Api.write(disabled))))).status());
+        assertEquals("outbox", awaitStatus(send(fullMail("Off")), "sent").get("provider").asText(),
+                "with no usable config the file-configured provider delivers");
+    }
+
+    @Test
+    @Order(99)
+    void secretsNeverAppearInResponsesOrLogs() throws Exception {
+        Path log = Path.of("target/test-logs/mailgate.log");
+        String logged = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        assertFalse(logged.isEmpty(), "the test run's log is where it should be");
+        for (String secret : List.of(mailgunKey, smtpPassword, awsSecret)) {
+            assertFalse(logged.contains(secret), "a secret was logged");
+            answers.forEach(body -> assertFalse(body.contains(secret), "a secret was answered: " + body));
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    private void configure(String key, String type, Map<String, Object> details, int priority, Map<String, String> secrets) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("key", key);
+        config.put("name", key);
+        config.put("service_type", type);
+        config.put("details", details);
+        config.put("priority", priority);
+        Api.Response created = call(api.postJson("/api/v1/email/config", token, config));
+        assertEquals(200, created.status(), created.body());
+        if (!secrets.isEmpty()) {
+            Api.Response stored = call(api.send(api.request("/api/v1/email/config/" + key + "/secret", token)
+                    .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(Api.write(secrets)))));
+            assertEquals(200, stored.status(), stored.body());
+        }
+    }
+
+    private static Map<String, Object> fullMail(String subject) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("recipients", Map.of("to", List.of("to@example.com", "to2@example.com"), "cc", List.of("cc@example.com"),
+                "bcc", List.of("bcc@example.com")));
+        request.put("from", "Sender <sender@example.org>");
+        request.put("reply_to", List.of("replies@example.com"));
+        request.put("subject", subject);
+        request.put("body", "Plain body ü");
+        request.put("attachments", List.of(Map.of("name", "report.pdf", "type", "application/pdf",
+                "content", Base64.getEncoder().encodeToString("%PDF-1.4 fake".getBytes(StandardCharsets.US_ASCII)))));
+        return request;
+    }
+
+    private String send(Map<String, Object> request) {
+        Api.Response response = call(api.postJson("/mail/v1/", token, request));
+        assertEquals(200, response.status(), response.body());
+        return response.json().get("id").asText();
+    }
+
+    private JsonNode awaitStatus(String id, String status) {
+        JsonNode[] found = new JsonNode[1];
+        Waiter.until(Duration.ofSeconds(30), "mail " + id + " to be " + status, () -> {
+            JsonNode data = call(api.get("/mail/v1/queued?eq(id," + id + ")", token)).json().get("data");
+            if (data.size() == 0) {
+                data = call(api.get("/mail/v1/?eq(id," + id + ")", token)).json().get("data");
+            }
+            found[0] = data.size() == 1 ? data.get(0) : null;
+            return found[0] != null && status.equals(found[0].get("status").asText());
+        });
+        return found[0];
+    }
+
+    private Api.Response call(Api.Response response) {
+        answers.add(response.body());
+        return response;
+    }
+
+    private static Map<String, List<String>> parts(Request request) {
+        return request.getParts().stream().filter(p -> !p.getName().equals("attachment")).collect(Collectors.groupingBy(
+                Request.Part::getName, LinkedHashMap::new, Collectors.mapping(p -> p.getBody().asString(), Collectors.toList())));
+    }
+}
