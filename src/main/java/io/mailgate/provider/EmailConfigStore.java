@@ -35,6 +35,12 @@ public class EmailConfigStore {
     private static final String COLUMNS = "id, config_key, name, service_type, details, priority, enabled, rate_limit, "
             + "secrets, version, created_at, updated_at";
 
+    private static final String UPDATE_KEEPING_SECRETS = "UPDATE email_config SET name = ?, service_type = ?, "
+            + "details = ?, priority = ?, enabled = ?, rate_limit = ?, version = version + 1, updated_at = ? WHERE id = ?";
+    private static final String UPDATE_DROPPING_SECRETS = "UPDATE email_config SET name = ?, service_type = ?, "
+            + "details = ?, priority = ?, enabled = ?, rate_limit = ?, secrets = NULL, version = version + 1, updated_at = ? "
+            + "WHERE id = ?";
+
     private final DataSource dataSource;
     private final Json json;
     private final SecretBox secretBox;
@@ -68,10 +74,7 @@ public class EmailConfigStore {
 
     /** PATCH with a full body. A change of service type drops the secrets: they belong to the old type. */
     public EmailConfig update(EmailConfig current, EmailConfigDraft draft) {
-        boolean keepSecrets = current.type() == draft.type();
-        write("UPDATE email_config SET name = ?, service_type = ?, details = ?, priority = ?, enabled = ?, rate_limit = ?, "
-                + "secrets = " + (keepSecrets ? "secrets" : "NULL") + ", version = version + 1, updated_at = ? WHERE id = ?",
-                draft, statement -> {
+        write(current.type() == draft.type() ? UPDATE_KEEPING_SECRETS : UPDATE_DROPPING_SECRETS, draft, statement -> {
                     statement.setString(1, draft.name());
                     statement.setString(2, draft.type().wire());
                     statement.setString(3, json.write(draft.details()));
