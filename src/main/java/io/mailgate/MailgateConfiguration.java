@@ -27,6 +27,9 @@ import io.mailgate.broker.Broker;
 import io.mailgate.mail.MailRequestParser;
 import io.mailgate.mail.MailStore;
 import io.mailgate.mail.MailViews;
+import io.mailgate.deadletter.DeadLetterEndpoints;
+import io.mailgate.deadletter.DeadLetterStore;
+import io.mailgate.mail.IdempotencyKeys;
 import io.mailgate.mail.MailComposer;
 import io.mailgate.mail.MimeMessageBuilder;
 import io.mailgate.mail.TrackingPixel;
@@ -97,10 +100,15 @@ public class MailgateConfiguration implements CamelConfiguration {
                 new TemplateRequests(json, renderer), templates));
         registry.bind("localizationEndpoints", new LocalizationEndpoints(json, new LocalizationStore(dataSource, json, clock)));
 
-        MailStore mailStore = new MailStore(dataSource, json, clock);
+        MailStore mailStore = new MailStore(dataSource, json, clock, settings.claimTimeoutMillis(),
+                settings.idempotencyTtlHours() * 3_600_000L);
         registry.bind("mailStore", mailStore);
         registry.bind("mailComposer", new MailComposer(templates, json.mapper()));
         registry.bind("trackingPixel", new TrackingPixel());
+        registry.bind("idempotencyKeys", new IdempotencyKeys());
+        DeadLetterStore deadLetters = new DeadLetterStore(dataSource, json, clock);
+        registry.bind("deadLetters", deadLetters);
+        registry.bind("deadLetterEndpoints", new DeadLetterEndpoints(json, deadLetters));
         registry.bind("mailRequests", new MailRequestParser(json, settings.mailFrom(), settings.maxMessageBytes()));
         registry.bind("mailViews", new MailViews(json, mailStore));
         MimeMessageBuilder mimeMessages = new MimeMessageBuilder(settings.mailFrom());
@@ -133,19 +141,26 @@ public class MailgateConfiguration implements CamelConfiguration {
     }
 
     /**
-     * Netty only warns when the port is taken and the application would run on without its API.
+     * Netty (and Artemis) only warn when a port is taken and the application would run on without it.
      * Binding once first turns that into a failed start with a clear message.
      */
     private static void ensurePortFree(Settings settings) {
-        if (settings.httpPort() == 0) {
+        ensurePortFree(settings.httpHost(), settings.httpPort(), "MAILGATE_HTTP_PORT");
+        if (settings.embeddedBroker()) {
+            ensurePortFree(settings.brokerHost(), settings.brokerPort(), "MAILGATE_BROKER_PORT");
+        }
+    }
+
+    private static void ensurePortFree(String host, int port, String variable) {
+        if (port == 0) {
             return;
         }
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(settings.httpHost(), settings.httpPort()));
+            socket.bind(new InetSocketAddress(host, port));
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot listen on " + settings.httpHost() + ":" + settings.httpPort()
-                    + " (" + e.getMessage() + "): is another process using the port? Set MAILGATE_HTTP_PORT.", e);
+            throw new IllegalStateException("Cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                    + "): is another process using the port? Set " + variable + ".", e);
         }
     }
 

@@ -20,6 +20,8 @@ public record Settings(
         String brokerUrl,
         String brokerUser,
         String brokerPassword,
+        String brokerHost,
+        int brokerPort,
         String rootClientId,
         String rootClientSecret,
         long tokenTtlSeconds,
@@ -33,7 +35,9 @@ public record Settings(
         String publicUrl,
         String encryptionKey,
         int deliveryRetries,
-        long maxRetryDelayMillis) {
+        long maxRetryDelayMillis,
+        long claimTimeoutMillis,
+        int idempotencyTtlHours) {
 
     /** Used when no root client is configured: fine on a laptop, loudly warned about everywhere. */
     public static final String DEV_ROOT_CLIENT_ID = "mailgate";
@@ -54,6 +58,8 @@ public record Settings(
                 p.text("mailgate.broker.url", ""),
                 p.text("mailgate.broker.user", ""),
                 p.text("mailgate.broker.password", ""),
+                p.text("mailgate.broker.host", "127.0.0.1"),
+                p.integer("mailgate.broker.port", 61616, 0, 65535),
                 p.text("mailgate.security.root-client-id", ""),
                 p.text("mailgate.security.root-client-secret", ""),
                 p.integer("mailgate.security.token-ttl-seconds", 3600, 1, Integer.MAX_VALUE),
@@ -67,7 +73,9 @@ public record Settings(
                 p.text("mailgate.public-url", "http://localhost:8080"),
                 p.text("mailgate.encryption-key", ""),
                 p.integer("mailgate.delivery.maximum-redeliveries", 3, 0, 100),
-                p.integer("mailgate.delivery.maximum-redelivery-delay-ms", 60_000, 0, Integer.MAX_VALUE));
+                p.integer("mailgate.delivery.maximum-redelivery-delay-ms", 60_000, 0, Integer.MAX_VALUE),
+                p.integer("mailgate.delivery.claim-timeout-ms", 600_000, 1_000, Integer.MAX_VALUE),
+                p.integer("mailgate.idempotency.ttl-hours", 24, 1, 24 * 365));
     }
 
     public boolean usesPostgres() {

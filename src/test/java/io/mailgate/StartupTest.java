@@ -83,6 +83,7 @@ class StartupTest {
         builder.environment().put("MAILGATE_DATA_DIR", dataDir.toString());
         builder.environment().put("MAILGATE_HTTP_HOST", "127.0.0.1");
         builder.environment().putIfAbsent("MAILGATE_HTTP_PORT", Integer.toString(MailgateInstance.freePort()));
+        builder.environment().putIfAbsent("MAILGATE_BROKER_PORT", Integer.toString(MailgateInstance.freePort()));
         builder.environment().putAll(environment);
         Path log = Files.createTempFile("mailgate-start", ".log");
         builder.redirectOutput(log.toFile());

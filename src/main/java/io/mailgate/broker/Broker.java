@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.jms.ConnectionFactory;
 
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.remoting.impl.invm.InVMAcceptorFactory;
@@ -14,6 +15,7 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.qpid.jms.JmsConnectionFactory;
 import org.springframework.jms.connection.CachingConnectionFactory;
 
 import io.mailgate.Settings;
@@ -24,20 +26,20 @@ import io.mailgate.Settings;
  */
 public class Broker extends ServiceSupport {
 
+    /** Where the broker parks what could not be processed; the record-broker-dead-letters flow reads it. */
+    public static final String DEAD_LETTER_QUEUE = "mailgate.dead";
+
     private static final AtomicInteger SERVER_IDS = new AtomicInteger();
 
     private final Settings settings;
     private final int serverId = SERVER_IDS.incrementAndGet();
-    private final ActiveMQConnectionFactory connections;
+    private final ConnectionFactory connections;
     private final CachingConnectionFactory cachingConnections;
     private EmbeddedActiveMQ embedded;
 
     public Broker(Settings settings) {
         this.settings = settings;
-        this.connections = settings.embeddedBroker()
-                ? new ActiveMQConnectionFactory("vm://" + serverId)
-                : new ActiveMQConnectionFactory(settings.brokerUrl(), blankToNull(settings.brokerUser()),
-                        blankToNull(settings.brokerPassword()));
+        this.connections = connectionFactory(settings, serverId);
         this.cachingConnections = new CachingConnectionFactory(connections);
         cachingConnections.setSessionCacheSize(20);
         cachingConnections.setReconnectOnException(true);
@@ -47,10 +49,26 @@ public class Broker extends ServiceSupport {
         return cachingConnections;
     }
 
+    /** In-VM to the embedded broker; an external Artemis by its core URL; any AMQP 1.0 broker by amqp(s)://. */
+    private static ConnectionFactory connectionFactory(Settings settings, int serverId) {
+        if (settings.embeddedBroker()) {
+            return new ActiveMQConnectionFactory("vm://" + serverId);
+        }
+        String url = settings.brokerUrl();
+        if (url.startsWith("amqp://") || url.startsWith("amqps://") || url.startsWith("amqpws://") || url.startsWith("amqpwss://")) {
+            JmsConnectionFactory amqp = new JmsConnectionFactory(url);
+            amqp.setUsername(blankToNull(settings.brokerUser()));
+            amqp.setPassword(blankToNull(settings.brokerPassword()));
+            return amqp;
+        }
+        return new ActiveMQConnectionFactory(url, blankToNull(settings.brokerUser()), blankToNull(settings.brokerPassword()));
+    }
+
     public String describe() {
         return settings.embeddedBroker()
-                ? "embedded Artemis (journal " + journalDir() + ")"
-                : "Artemis " + settings.brokerUrl();
+                ? "embedded Artemis on " + settings.brokerHost() + ":" + settings.brokerPort() + " (CORE, AMQP; journal "
+                        + journalDir() + ")"
+                : "external broker " + settings.brokerUrl();
     }
 
     @Override
@@ -74,11 +92,17 @@ public class Broker extends ServiceSupport {
         config.setMaxDiskUsage(-1);
         config.addAcceptorConfiguration(new TransportConfiguration(
                 InVMAcceptorFactory.class.getName(), Map.of("serverId", serverId)));
-        // A message the consumers keep failing on is parked, never redelivered forever.
+        // Other processes produce over CORE or AMQP 1.0 on this port (loopback unless configured).
+        config.addAcceptorConfiguration("tcp", "tcp://" + settings.brokerHost() + ":" + settings.brokerPort()
+                + "?protocols=CORE,AMQP");
+        // A rolled-back message comes back after a growing delay; one that keeps failing is parked on
+        // mailgate.dead (recorded as a dead letter), never redelivered forever.
         config.addAddressSetting("#", new AddressSettings()
-                .setDeadLetterAddress(org.apache.activemq.artemis.api.core.SimpleString.of("mailgate.broker.dead"))
+                .setDeadLetterAddress(SimpleString.of(DEAD_LETTER_QUEUE))
                 .setMaxDeliveryAttempts(10)
                 .setRedeliveryDelay(1_000)
+                .setRedeliveryMultiplier(2)
+                .setMaxRedeliveryDelay(60_000)
                 .setAutoCreateQueues(true)
                 .setAutoCreateAddresses(true)
                 .setAutoCreateDeadLetterResources(true));
@@ -90,7 +114,9 @@ public class Broker extends ServiceSupport {
     @Override
     protected void doStop() throws Exception {
         cachingConnections.destroy();
-        connections.close();
+        if (connections instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
         if (embedded != null) {
             embedded.stop();
             embedded = null;

@@ -5,7 +5,11 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** A validated send request: everything needed to store the mail and build its message. */
+/**
+ * A validated send request: everything needed to store the mail and build its message, and the
+ * SHA-256 of its canonical JSON, which tells a retried request from a different one under the same
+ * idempotency key.
+ */
 public record MailRequest(
         Recipients recipients,
         String from,
@@ -17,7 +21,8 @@ public record MailRequest(
         Optional<String> language,
         Optional<String> timeZone,
         Optional<JsonNode> content,
-        List<Attachment> attachments) {
+        List<Attachment> attachments,
+        String requestHash) {
 
     public MailRequest {
         replyTo = List.copyOf(replyTo);

@@ -20,6 +20,7 @@ import io.mailgate.query.SqlQuery;
 import io.mailgate.security.Secrets;
 import io.mailgate.store.Ids;
 import io.mailgate.store.Json;
+import io.mailgate.store.UniqueViolation;
 import io.mailgate.store.Sql;
 
 /** Stores mails and moves them through QUEUED → SENDING → SENT | FAILED. All SQL is parameterised. */
@@ -30,24 +31,65 @@ public class MailStore {
             + "m.provider_message_id, m.failure_reason, m.creation_timestamp, m.update_timestamp";
     private static final int MAX_REASON = 2000;
 
+    private static final int MAX_KEY_ATTEMPTS = 5;
+
     private final DataSource dataSource;
     private final Json json;
     private final Clock clock;
+    private final long claimTimeoutMillis;
+    private final long idempotencyTtlMillis;
 
-    public MailStore(DataSource dataSource, Json json, Clock clock) {
+    /**
+     * @param claimTimeoutMillis   how long a delivery may hold a mail in SENDING before it counts as crashed
+     * @param idempotencyTtlMillis how long an idempotency key is remembered
+     */
+    public MailStore(DataSource dataSource, Json json, Clock clock, long claimTimeoutMillis, long idempotencyTtlMillis) {
         this.dataSource = dataSource;
         this.json = json;
         this.clock = clock;
+        this.claimTimeoutMillis = claimTimeoutMillis;
+        this.idempotencyTtlMillis = idempotencyTtlMillis;
     }
 
-    /** Stores a composed mail as QUEUED, with its attachments and rendering, in one transaction. */
-    public Mail store(ComposedMail composed, String creatorId) {
+    /**
+     * Stores a composed mail as QUEUED, with its attachments and rendering, in one transaction. With
+     * an idempotency key the key is recorded in the same transaction: the same key and body give back
+     * the first mail (created = false), another body is a 409. Two concurrent requests with one key
+     * race on the key's primary key; the loser reads the winner's mail.
+     */
+    public AcceptedMail store(ComposedMail composed, String creatorId, String idempotencyKey) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return storeOnce(composed, creatorId, idempotencyKey);
+            } catch (KeyRace race) {
+                if (attempt >= MAX_KEY_ATTEMPTS) {
+                    throw new IllegalStateException("Idempotency key kept racing", race.getCause());
+                }
+            }
+        }
+    }
+
+    /** A concurrent request inserted the same idempotency key first: look again. */
+    private static final class KeyRace extends RuntimeException {
+        KeyRace(SQLException cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
+    private AcceptedMail storeOnce(ComposedMail composed, String creatorId, String idempotencyKey) {
         MailRequest request = composed.request();
         long now = clock.millis();
         String id = Ids.newId(now);
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
+                if (idempotencyKey != null) {
+                    Optional<AcceptedMail> earlier = earlier(connection, creatorId, idempotencyKey, request.requestHash(), now);
+                    if (earlier.isPresent()) {
+                        connection.commit();
+                        return earlier.get();
+                    }
+                }
                 try (PreparedStatement insert = connection.prepareStatement("INSERT INTO mail (id, creator_id, "
                         + "from_address, subject, body, template_id, template_name, language, time_zone, content, views, "
                         + "status, creation_timestamp, update_timestamp, tracking_hash_sha) "
@@ -71,18 +113,83 @@ public class MailStore {
                 insertAddresses(connection, id, request);
                 insertRendering(connection, id, composed.rendering());
                 insertAttachments(connection, id, request.attachments());
+                if (idempotencyKey != null) {
+                    insertKey(connection, creatorId, idempotencyKey, request.requestHash(), id, now);
+                }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
             }
         } catch (SQLException e) {
+            if (idempotencyKey != null && (UniqueViolation.is(e) || isLockTimeout(e))) {
+                throw new KeyRace(e);
+            }
             throw new IllegalStateException("Cannot store mail", e);
         }
-        return new Mail(id, creatorId, request.from(), request.replyTo(), request.recipients(), composed.subject(),
+        return new AcceptedMail(new Mail(id, creatorId, request.from(), request.replyTo(), request.recipients(), composed.subject(),
                 request.body(), composed.templateId(), composed.templateName(), request.language(), request.timeZone(),
                 request.content().map(json::write), 0, Mail.Status.QUEUED, Optional.empty(), Optional.empty(),
-                Optional.empty(), now, now);
+                Optional.empty(), now, now), true);
+    }
+
+    private Optional<AcceptedMail> earlier(Connection connection, String clientId, String key, String hash, long now)
+            throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT request_hash, mail_id, created_at FROM idempotency_key WHERE client_id = ? AND idem_key = ?")) {
+            select.setString(1, clientId);
+            select.setString(2, key);
+            try (ResultSet rows = select.executeQuery()) {
+                if (!rows.next()) {
+                    return Optional.empty();
+                }
+                if (rows.getLong(3) < now - idempotencyTtlMillis) {
+                    // Expired: forget it, and this request takes the key.
+                    try (PreparedStatement delete = connection.prepareStatement(
+                            "DELETE FROM idempotency_key WHERE client_id = ? AND idem_key = ?")) {
+                        delete.setString(1, clientId);
+                        delete.setString(2, key);
+                        delete.executeUpdate();
+                    }
+                    return Optional.empty();
+                }
+                if (!rows.getString(1).equals(hash)) {
+                    throw new ApiException(ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                            "The idempotency key was already used for a different request");
+                }
+                String mailId = rows.getString(2);
+                return Optional.of(new AcceptedMail(find(mailId).orElseThrow(() -> new ApiException(
+                        ErrorCode.IDEMPOTENCY_KEY_REUSED, "The idempotency key belongs to a mail that was deleted")), false));
+            }
+        }
+    }
+
+    private static void insertKey(Connection connection, String clientId, String key, String hash, String mailId, long now)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO idempotency_key (client_id, idem_key, "
+                + "request_hash, mail_id, created_at) VALUES (?, ?, ?, ?, ?)")) {
+            insert.setString(1, clientId);
+            insert.setString(2, key);
+            insert.setString(3, hash);
+            insert.setString(4, mailId);
+            insert.setLong(5, now);
+            insert.executeUpdate();
+        }
+    }
+
+    /** H2 answers a row lock held by a concurrent transaction with a lock timeout (HYT00). */
+    private static boolean isLockTimeout(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && ("HYT00".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Forgets idempotency keys older than their time to live. */
+    public int purgeIdempotencyKeys() {
+        return update("DELETE FROM idempotency_key WHERE created_at < ?", clock.millis() - idempotencyTtlMillis);
     }
 
     public Optional<Mail> find(String id) {
@@ -99,11 +206,16 @@ public class MailStore {
 
     /**
      * Marks a mail SENDING and returns it with its attachments, or null when there is nothing to deliver:
-     * the mail is unknown or already SENT or FAILED. A redelivered message therefore never sends twice.
+     * the mail is unknown, SENT, FAILED, or being sent by another delivery right now. A redelivered or
+     * duplicated queue message therefore never sends a mail twice; a claim older than the claim
+     * timeout (a crash mid-send) is taken over.
      */
     public OutboundMail claim(String id) {
-        int claimed = update("UPDATE mail SET status = ?, update_timestamp = ? WHERE id = ? AND status IN (?, ?)",
-                Mail.Status.SENDING.wire(), clock.millis(), id, Mail.Status.QUEUED.wire(), Mail.Status.SENDING.wire());
+        long now = clock.millis();
+        int claimed = update("UPDATE mail SET status = ?, claimed_at = ?, update_timestamp = ? WHERE id = ? "
+                        + "AND (status = ? OR (status = ? AND claimed_at < ?))",
+                Mail.Status.SENDING.wire(), now, now, id, Mail.Status.QUEUED.wire(), Mail.Status.SENDING.wire(),
+                now - claimTimeoutMillis);
         if (claimed == 0) {
             return null;
         }
@@ -135,6 +247,48 @@ public class MailStore {
             return 0;
         }
         return update("UPDATE mail SET views = views + 1 WHERE tracking_hash_sha = ?", Secrets.sha256(hash));
+    }
+
+    /**
+     * Mails to put back on the delivery queue: QUEUED too long (a crash between store and enqueue) or
+     * SENDING past the claim timeout (a crash mid-send). Each is touched so that the next sweep, here
+     * or on another instance, leaves it alone for a while.
+     */
+    public List<String> takeStale(long queuedForMillis) {
+        long now = clock.millis();
+        List<String> candidates = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT id FROM mail WHERE (status = ? AND update_timestamp < ?) "
+                     + "OR (status = ? AND claimed_at < ?) ORDER BY update_timestamp LIMIT 1000")) {
+            select.setString(1, Mail.Status.QUEUED.wire());
+            select.setLong(2, now - queuedForMillis);
+            select.setString(3, Mail.Status.SENDING.wire());
+            select.setLong(4, now - claimTimeoutMillis);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    candidates.add(rows.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot find stale mails", e);
+        }
+        List<String> taken = new ArrayList<>();
+        for (String id : candidates) {
+            // Only the sweeper whose update wins re-enqueues the mail.
+            int touched = update("UPDATE mail SET update_timestamp = ? WHERE id = ? AND ((status = ? AND update_timestamp < ?) "
+                            + "OR (status = ? AND claimed_at < ?))", now, id, Mail.Status.QUEUED.wire(), now - queuedForMillis,
+                    Mail.Status.SENDING.wire(), now - claimTimeoutMillis);
+            if (touched == 1) {
+                taken.add(id);
+            }
+        }
+        return taken;
+    }
+
+    /** A FAILED mail goes back to QUEUED, for a replay; false when it is not FAILED. */
+    public boolean requeueFailed(String id) {
+        return update("UPDATE mail SET status = ?, claimed_at = NULL, failure_reason = NULL, update_timestamp = ? "
+                + "WHERE id = ? AND status = ?", Mail.Status.QUEUED.wire(), clock.millis(), id, Mail.Status.FAILED.wire()) == 1;
     }
 
     public void markSent(String id, String provider, String providerMessageId) {

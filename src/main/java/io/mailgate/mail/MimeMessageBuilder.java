@@ -3,9 +3,7 @@ package io.mailgate.mail;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 
@@ -27,7 +25,6 @@ import jakarta.mail.util.ByteArrayDataSource;
  */
 public class MimeMessageBuilder {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Session SESSION = Session.getInstance(new Properties());
 
     private final String defaultFrom;
@@ -127,13 +124,13 @@ public class MimeMessageBuilder {
         return parsed;
     }
 
-    /** Unique, and tied to the mail id so that a message found anywhere leads back to its record. */
+    /**
+     * The mail id at the sender's domain: unique, leads back to the record, and the same on every
+     * attempt, so that a mail sent again after a crash mid-send is recognisable as the same message.
+     */
     private static String messageId(String mailId, InternetAddress from) {
         String address = from.getAddress();
-        String domain = address.substring(address.lastIndexOf('@') + 1);
-        byte[] random = new byte[6];
-        RANDOM.nextBytes(random);
-        return "<" + mailId + "." + HexFormat.of().formatHex(random) + "@" + domain + ">";
+        return "<" + mailId + "@" + address.substring(address.lastIndexOf('@') + 1) + ">";
     }
 
     /** A message whose Message-ID we choose, instead of one JavaMail derives from the local host name. */

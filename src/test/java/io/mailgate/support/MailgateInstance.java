@@ -24,11 +24,19 @@ public final class MailgateInstance implements AutoCloseable {
     private final int port;
     private final Path dataDir;
 
-    private MailgateInstance(Main main, Thread runner, int port, Path dataDir) {
+    private final int brokerPort;
+
+    private MailgateInstance(Main main, Thread runner, int port, Path dataDir, int brokerPort) {
         this.main = main;
         this.runner = runner;
         this.port = port;
         this.dataDir = dataDir;
+        this.brokerPort = brokerPort;
+    }
+
+    /** The embedded broker's CORE/AMQP port, for producers outside the gateway. */
+    public int brokerPort() {
+        return brokerPort;
     }
 
     public static MailgateInstance start(Map<String, String> properties) {
@@ -45,6 +53,8 @@ public final class MailgateInstance implements AutoCloseable {
         all.put("mailgate.http.host", "127.0.0.1");
         all.put("mailgate.http.port", Integer.toString(port));
         all.put("mailgate.data-dir", dataDir.toString());
+        int brokerPort = freePort();
+        all.put("mailgate.broker.port", Integer.toString(brokerPort));
         all.put("mailgate.shutdown-timeout-seconds", "5");
         all.put("mailgate.delivery.redelivery-delay-ms", "100");
         all.putAll(database.properties());
@@ -62,7 +72,8 @@ public final class MailgateInstance implements AutoCloseable {
         }, "mailgate-" + port);
         runner.setDaemon(true);
         runner.start();
-        MailgateInstance instance = new MailgateInstance(main, runner, port, dataDir);
+        MailgateInstance instance = new MailgateInstance(main, runner, port, dataDir,
+                Integer.parseInt(all.get("mailgate.broker.port")));
         instance.awaitStarted();
         return instance;
     }

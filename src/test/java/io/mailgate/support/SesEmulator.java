@@ -13,12 +13,12 @@ import java.time.Duration;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The aws-ses-v2-local emulator from npm, installed into src/test/ses-emulator by .ci/run
- * ({@code npm ci --prefix src/test/ses-emulator}), started on a free port for a test class.
+ * The aws-ses-v2-local emulator from npm, installed into src/test/node by .ci/run
+ * ({@code npm ci --prefix src/test/node}), started on a free port for a test class.
  */
 public final class SesEmulator implements AutoCloseable {
 
-    private static final Path CLI = Path.of("src/test/ses-emulator/node_modules/aws-ses-v2-local/dist/cli.js");
+    private static final Path CLI = Path.of("src/test/node/node_modules/aws-ses-v2-local/dist/cli.js");
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     private final Process process;
@@ -31,7 +31,7 @@ public final class SesEmulator implements AutoCloseable {
 
     public static SesEmulator start() {
         if (!Files.exists(CLI)) {
-            throw new IllegalStateException("The SES emulator is not installed: run npm ci --prefix src/test/ses-emulator "
+            throw new IllegalStateException("The SES emulator is not installed: run npm ci --prefix src/test/node "
                     + "(.ci/run does)");
         }
         int port = MailgateInstance.freePort();
