@@ -268,6 +268,29 @@ class ReliabilityTest {
     }
 
     @Test
+    void aMessageTheBrokerParkedIsADeadLetterThatCanBeReplayed() {
+        String subject = "Parked " + UUID.randomUUID();
+        // What the broker does after the last failed redelivery: the message lands on mailgate.dead
+        // with the queue it came from.
+        queue.sendTo("mailgate.dead", Api.write(mail(subject, "parked@example.com")),
+                Map.of("_AMQ_ORIG_ADDRESS", QueueProducer.SEND_QUEUE));
+        String[] id = new String[1];
+        Waiter.until(Duration.ofSeconds(20), "the parked message to be a dead letter", () -> {
+            for (JsonNode item : deadLetterPage("?source=broker&size=100").get("items")) {
+                if (item.get("payload").asText().contains(subject)) {
+                    id[0] = item.get("id").asText();
+                    assertTrue(item.get("reason").asText().contains(QueueProducer.SEND_QUEUE), item.toString());
+                    return true;
+                }
+            }
+            return false;
+        });
+        Api.Response replay = api.postJson("/api/v1/dead-letters/" + id[0] + "/replay", token, "");
+        assertEquals("replayed", replay.json().get("status").asText(), replay.body());
+        awaitDelivered(subject, 1);
+    }
+
+    @Test
     void deadLetterRoutesCheckTokenScopeAndInput() {
         String reader = api.tokenWithScopes("deadletter:read");
         assertEquals(401, api.get("/api/v1/dead-letters", null).status());

@@ -23,10 +23,14 @@ public final class QueueProducer implements AutoCloseable {
 
     /** Sends persistently; returns once the broker has the message. */
     public void send(String body, Map<String, String> properties) {
+        sendTo(SEND_QUEUE, body, properties);
+    }
+
+    public void sendTo(String queue, String body, Map<String, String> properties) {
         TextMessage message = context.createTextMessage(body);
         JMSProducer producer = context.createProducer();
         properties.forEach(producer::setProperty);
-        producer.send(context.createQueue(SEND_QUEUE), message);
+        producer.send(context.createQueue(queue), message);
     }
 
     @Override
