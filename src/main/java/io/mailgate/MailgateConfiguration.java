@@ -33,6 +33,19 @@ import io.mailgate.mail.IdempotencyKeys;
 import io.mailgate.mail.MailComposer;
 import io.mailgate.mail.MimeMessageBuilder;
 import io.mailgate.mail.TrackingPixel;
+import io.mailgate.mail.MailOutcomes;
+import io.mailgate.privacy.ConnectionEndpoints;
+import io.mailgate.privacy.ConnectionStore;
+import io.mailgate.privacy.DatasetRules;
+import io.mailgate.privacy.DirectNotices;
+import io.mailgate.privacy.ErasureFulfillment;
+import io.mailgate.privacy.ErasureInstructions;
+import io.mailgate.privacy.PolicyEndpoints;
+import io.mailgate.privacy.PolicyStore;
+import io.mailgate.privacy.PrivacyNotices;
+import io.mailgate.privacy.PrivacyRequestStore;
+import io.mailgate.privacy.PrivacyRequests;
+import io.mailgate.privacy.Taxonomy;
 import io.mailgate.provider.DeliveryPlanner;
 import io.mailgate.provider.EmailConfigEndpoints;
 import io.mailgate.provider.EmailConfigRequests;
@@ -109,6 +122,7 @@ public class MailgateConfiguration implements CamelConfiguration {
         DeadLetterStore deadLetters = new DeadLetterStore(dataSource, json, clock);
         registry.bind("deadLetters", deadLetters);
         registry.bind("deadLetterEndpoints", new DeadLetterEndpoints(json, deadLetters));
+
         registry.bind("mailRequests", new MailRequestParser(json, settings.mailFrom(), settings.maxMessageBytes()));
         registry.bind("mailViews", new MailViews(json, mailStore));
         MimeMessageBuilder mimeMessages = new MimeMessageBuilder(settings.mailFrom());
@@ -124,6 +138,21 @@ public class MailgateConfiguration implements CamelConfiguration {
         registry.bind("providerMessages", new ProviderMessages(mimeMessages));
         registry.bind("providerErrors", new ProviderErrors(settings.deliveryRetries()));
         registry.bind("retryAfterDelay", new RetryAfterDelay(settings.maxRetryDelayMillis()));
+
+        Taxonomy taxonomy = Taxonomy.load();
+        ConnectionStore connections = new ConnectionStore(dataSource, json, secretBox, clock);
+        PolicyStore policies = new PolicyStore(dataSource, json, clock);
+        PrivacyRequestStore privacyRequests = new PrivacyRequestStore(dataSource, json, clock);
+        registry.bind("connectionEndpoints", new ConnectionEndpoints(json, connections, new DatasetRules(taxonomy),
+                new MailOutcomes(mailStore, java.time.Duration.ofSeconds(20))));
+        registry.bind("policyEndpoints", new PolicyEndpoints(json, policies, taxonomy));
+        registry.bind("privacyRequests", new PrivacyRequests(json, privacyRequests, policies, settings.privacy(),
+                () -> settings.smtpConfigured() || emailConfigs.enabledInOrder().stream().anyMatch(c -> c.usable()
+                        && c.type() != io.mailgate.provider.ServiceType.OUTBOX)));
+        registry.bind("privacyNotices", new PrivacyNotices(json, privacyRequests));
+        registry.bind("erasureFulfillment", new ErasureFulfillment(json, connections, policies));
+        registry.bind("erasureInstructions", new ErasureInstructions());
+        registry.bind("directNotices", new DirectNotices(json));
 
         // Logged once every route is up, so that the line is true when it appears.
         context.addStartupListener(new StartupListener() {

@@ -5,6 +5,8 @@ import java.util.Locale;
 
 import org.apache.camel.spi.PropertiesComponent;
 
+import io.mailgate.privacy.PrivacySettings;
+
 /**
  * The mailgate.* keys the Java wiring needs, read once at start-up. Routes and kamelets read their
  * own keys as placeholders; see application.properties for every key and its default.
@@ -37,7 +39,8 @@ public record Settings(
         int deliveryRetries,
         long maxRetryDelayMillis,
         long claimTimeoutMillis,
-        int idempotencyTtlHours) {
+        int idempotencyTtlHours,
+        PrivacySettings privacy) {
 
     /** Used when no root client is configured: fine on a laptop, loudly warned about everywhere. */
     public static final String DEV_ROOT_CLIENT_ID = "mailgate";
@@ -75,7 +78,14 @@ public record Settings(
                 p.integer("mailgate.delivery.maximum-redeliveries", 3, 0, 100),
                 p.integer("mailgate.delivery.maximum-redelivery-delay-ms", 60_000, 0, Integer.MAX_VALUE),
                 p.integer("mailgate.delivery.claim-timeout-ms", 600_000, 1_000, Integer.MAX_VALUE),
-                p.integer("mailgate.idempotency.ttl-hours", 24, 1, 24 * 365));
+                p.integer("mailgate.idempotency.ttl-hours", 24, 1, 24 * 365),
+                new PrivacySettings(
+                        p.bool("mailgate.privacy.identity-verification-required", false),
+                        p.bool("mailgate.privacy.manual-approval-required", false),
+                        p.bool("mailgate.privacy.send-receipt-notification", true),
+                        p.bool("mailgate.privacy.send-review-notification", true),
+                        p.bool("mailgate.privacy.send-completion-notification", true),
+                        p.integer("mailgate.privacy.verification-code-ttl-seconds", 600, 1, 86_400)));
     }
 
     public boolean usesPostgres() {
@@ -128,6 +138,17 @@ public record Settings(
                 throw new IllegalStateException(
                         "Configuration " + key + " must be a whole number from " + min + " to " + max + ", not '" + raw + "'");
             }
+        }
+
+        boolean bool(String key, boolean fallback) {
+            String raw = text(key, "").toLowerCase(Locale.ROOT);
+            if (raw.isEmpty()) {
+                return fallback;
+            }
+            if (!raw.equals("true") && !raw.equals("false")) {
+                throw new IllegalStateException("Configuration " + key + " must be true or false, not '" + raw + "'");
+            }
+            return Boolean.parseBoolean(raw);
         }
 
         SmtpSecurity smtpSecurity(String key) {

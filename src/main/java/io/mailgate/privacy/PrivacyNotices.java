@@ -1,0 +1,27 @@
+package io.mailgate.privacy;
+
+import io.mailgate.mail.AcceptedMail;
+import io.mailgate.store.Json;
+
+/** Turns a Notice into a /mail/v1 send body, and records the resulting mail on its privacy request. */
+public class PrivacyNotices {
+
+    private final Json json;
+    private final PrivacyRequestStore requests;
+
+    public PrivacyNotices(Json json, PrivacyRequestStore requests) {
+        this.json = json;
+        this.requests = requests;
+    }
+
+    public String sendBody(Notice notice) {
+        return json.write(notice.sendBody());
+    }
+
+    public AcceptedMail recorded(Notice notice, AcceptedMail accepted) {
+        if (notice.requestId() != null) {
+            requests.recordMail(notice.requestId(), accepted.mail().id(), notice.kind());
+        }
+        return accepted;
+    }
+}
