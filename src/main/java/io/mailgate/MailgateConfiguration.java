@@ -34,6 +34,13 @@ import io.mailgate.mail.MailComposer;
 import io.mailgate.mail.MimeMessageBuilder;
 import io.mailgate.mail.TrackingPixel;
 import io.mailgate.mail.MailOutcomes;
+import io.mailgate.observe.BrokerHealthCheck;
+import io.mailgate.observe.DatabaseHealthCheck;
+import io.mailgate.observe.MailMetrics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.health.HealthCheckRegistry;
 import io.mailgate.privacy.ConnectionEndpoints;
 import io.mailgate.privacy.ConnectionStore;
 import io.mailgate.privacy.DatasetRules;
@@ -97,6 +104,22 @@ public class MailgateConfiguration implements CamelConfiguration {
         context.getTypeConverterRegistry().addTypeConverter(byte[].class, MimeMessage.class, new MimeMessageToBytes());
 
         Registry registry = context.getRegistry();
+        // One registry for Camel's, the JVM's and Mailgate's meters: /observe/metrics serves Camel's.
+        PrometheusMeterRegistry meters = registry.lookupByNameAndType("metricsRegistry", PrometheusMeterRegistry.class);
+        if (meters == null) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.bind("metricsRegistry", meters);
+        }
+        MailMetrics mailMetrics = new MailMetrics(meters);
+        registry.bind("mailMetrics", mailMetrics);
+        for (String queue : java.util.List.of("mailgate.mail.outbound", "mailgate.mail.send", "mailgate.privacy.email",
+                Broker.DEAD_LETTER_QUEUE)) {
+            Gauge.builder("mailgate.queue.depth", broker, b -> b.depth(queue)).description("Messages waiting on a queue")
+                    .tag("queue", queue).register(meters);
+        }
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        health.register(new DatabaseHealthCheck(dataSource));
+        health.register(new BrokerHealthCheck(broker.uncachedConnectionFactory()));
         registry.bind("dataSource", dataSource);
         registry.bind("json", json);
         registry.bind("errorResponses", new ErrorResponses(json));
@@ -119,7 +142,7 @@ public class MailgateConfiguration implements CamelConfiguration {
         registry.bind("mailComposer", new MailComposer(templates, json.mapper()));
         registry.bind("trackingPixel", new TrackingPixel());
         registry.bind("idempotencyKeys", new IdempotencyKeys());
-        DeadLetterStore deadLetters = new DeadLetterStore(dataSource, json, clock);
+        DeadLetterStore deadLetters = new DeadLetterStore(dataSource, json, clock, mailMetrics);
         registry.bind("deadLetters", deadLetters);
         registry.bind("deadLetterEndpoints", new DeadLetterEndpoints(json, deadLetters));
 
@@ -136,7 +159,7 @@ public class MailgateConfiguration implements CamelConfiguration {
                 : new Provider("outbox", "outbox", "kamelet:outbox-sink", Provider.UNLIMITED, null);
         registry.bind("deliveryPlanner", new DeliveryPlanner(emailConfigs, providerRoutes, fallback));
         registry.bind("providerMessages", new ProviderMessages(mimeMessages));
-        registry.bind("providerErrors", new ProviderErrors(settings.deliveryRetries()));
+        registry.bind("providerErrors", new ProviderErrors(settings.deliveryRetries(), mailMetrics));
         registry.bind("retryAfterDelay", new RetryAfterDelay(settings.maxRetryDelayMillis()));
 
         Taxonomy taxonomy = Taxonomy.load();

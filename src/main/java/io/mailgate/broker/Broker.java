@@ -49,6 +49,20 @@ public class Broker extends ServiceSupport {
         return cachingConnections;
     }
 
+    /** A factory that opens a new connection each time, for the readiness check. */
+    public ConnectionFactory uncachedConnectionFactory() {
+        return connections;
+    }
+
+    /** Messages waiting on a queue of the embedded broker; NaN for an external broker or a queue not made yet. */
+    public double depth(String queue) {
+        if (embedded == null) {
+            return Double.NaN;
+        }
+        org.apache.activemq.artemis.core.server.Queue found = embedded.getActiveMQServer().locateQueue(SimpleString.of(queue));
+        return found == null ? Double.NaN : found.getMessageCount();
+    }
+
     /** In-VM to the embedded broker; an external Artemis by its core URL; any AMQP 1.0 broker by amqp(s)://. */
     private static ConnectionFactory connectionFactory(Settings settings, int serverId) {
         if (settings.embeddedBroker()) {

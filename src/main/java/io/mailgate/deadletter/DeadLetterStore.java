@@ -32,11 +32,13 @@ public class DeadLetterStore {
     private final DataSource dataSource;
     private final Json json;
     private final Clock clock;
+    private final io.mailgate.observe.MailMetrics metrics;
 
-    public DeadLetterStore(DataSource dataSource, Json json, Clock clock) {
+    public DeadLetterStore(DataSource dataSource, Json json, Clock clock, io.mailgate.observe.MailMetrics metrics) {
         this.dataSource = dataSource;
         this.json = json;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     public String record(String source, String reason, String payload, Map<String, String> properties) {
@@ -51,6 +53,7 @@ public class DeadLetterStore {
                     statement.setString(5, json.write(properties));
                     statement.setLong(6, now);
                 });
+        metrics.deadLetter(source);
         return id;
     }
 
@@ -87,6 +90,7 @@ public class DeadLetterStore {
                         statement.setString(6, mailId);
                         statement.setLong(7, now);
                     });
+            metrics.deadLetter(DeadLetter.FROM_DELIVERY);
         }
     }
 

@@ -24,15 +24,21 @@ public class ProviderErrors {
     private static final int MAX_REASON = 500;
 
     private final int maximumRetries;
+    private final io.mailgate.observe.MailMetrics metrics;
 
-    public ProviderErrors(int maximumRetries) {
+    public ProviderErrors(int maximumRetries, io.mailgate.observe.MailMetrics metrics) {
         this.maximumRetries = maximumRetries;
+        this.metrics = metrics;
     }
 
     /** Camel's retryWhile: retry a transient failure until the provider has had its attempts. */
-    public boolean retryable(Throwable failure, Integer redeliveryCounter) {
+    public boolean retryable(Throwable failure, Integer redeliveryCounter, Provider provider) {
         int attempts = redeliveryCounter == null ? 0 : redeliveryCounter;
-        return attempts <= maximumRetries && isTransient(failure);
+        boolean retry = attempts <= maximumRetries && isTransient(failure);
+        if (retry && provider != null) {
+            metrics.retried(provider.key());
+        }
+        return retry;
     }
 
     public static boolean isTransient(Throwable failure) {
