@@ -97,6 +97,9 @@ public class Broker extends ServiceSupport {
         config.setSecurityEnabled(false);
         config.setJMXManagementEnabled(false);
         config.setJournalType(JournalType.NIO);
+        // A sync costs ~0.2 ms on an SSD: flush the journal's buffer every 0.5 ms, not every 3.3 ms,
+        // so a transacted consumer's commit does not wait on the timer.
+        config.setJournalBufferTimeout_NIO(500_000);
         config.setJournalDirectory(dir.resolve("journal").toString());
         config.setBindingsDirectory(dir.resolve("bindings").toString());
         config.setLargeMessagesDirectory(dir.resolve("large-messages").toString());

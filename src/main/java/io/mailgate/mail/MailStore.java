@@ -38,6 +38,7 @@ public class MailStore {
     private final Clock clock;
     private final long claimTimeoutMillis;
     private final long idempotencyTtlMillis;
+    private final long startedAt;
 
     /**
      * @param claimTimeoutMillis   how long a delivery may hold a mail in SENDING before it counts as crashed
@@ -49,6 +50,7 @@ public class MailStore {
         this.clock = clock;
         this.claimTimeoutMillis = claimTimeoutMillis;
         this.idempotencyTtlMillis = idempotencyTtlMillis;
+        this.startedAt = clock.millis();
     }
 
     /**
@@ -283,6 +285,14 @@ public class MailStore {
             }
         }
         return taken;
+    }
+
+    /**
+     * At start: QUEUED mails older than this instance. Delivery wake-ups are not persistent (the mail
+     * record is), so after a restart these may have none.
+     */
+    public List<String> takeQueuedBeforeStart() {
+        return takeStale(clock.millis() - startedAt);
     }
 
     /** A FAILED mail goes back to QUEUED, for a replay; false when it is not FAILED. */
