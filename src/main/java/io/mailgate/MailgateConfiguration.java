@@ -164,9 +164,9 @@ public class MailgateConfiguration implements CamelConfiguration {
         ProviderRoutes providerRoutes = new ProviderRoutes(emailConfigs);
         context.getPropertiesComponent().addPropertiesSource(providerRoutes);
         Provider fallback = settings.smtpConfigured()
-                ? new Provider("smtp", "smtp", "kamelet:smtp-sink", Provider.UNLIMITED, null)
-                : new Provider("outbox", "outbox", "kamelet:outbox-sink", Provider.UNLIMITED, null);
-        registry.bind("deliveryPlanner", new DeliveryPlanner(emailConfigs, providerRoutes, fallback));
+                ? new Provider("smtp", "smtp", "kamelet:smtp-sink/fallback-smtp", Provider.UNLIMITED, null)
+                : new Provider("outbox", "outbox", "kamelet:outbox-sink/fallback-outbox", Provider.UNLIMITED, null);
+        registry.bind("deliveryPlanner", new DeliveryPlanner(context, emailConfigs, providerRoutes, fallback));
         registry.bind("providerMessages", new ProviderMessages(mimeMessages));
         registry.bind("providerErrors", new ProviderErrors(settings.deliveryRetries(), mailMetrics));
         registry.bind("retryAfterDelay", new RetryAfterDelay(settings.maxRetryDelayMillis()));
