@@ -1,7 +1,6 @@
 package io.mailgate.deadletter;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
+import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -13,7 +12,6 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 
 import io.mailgate.store.Ids;
@@ -148,24 +146,14 @@ public class DeadLetterStore {
     }
 
     private List<DeadLetter> select(String sql, List<Object> parameters) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            Sql.bind(statement, parameters);
-            List<DeadLetter> letters = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    long lastReplay = rows.getLong(8);
-                    Optional<Long> lastReplayAt = rows.wasNull() ? Optional.empty() : Optional.of(lastReplay);
-                    letters.add(new DeadLetter(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
-                            rows.getString(5) == null ? Map.of() : json.mapper().readValue(rows.getString(5), STRINGS),
-                            Optional.ofNullable(rows.getString(6)), rows.getInt(7), lastReplayAt,
-                            Optional.ofNullable(rows.getString(9)), rows.getLong(10)));
-                }
-            }
-            return letters;
-        } catch (SQLException | JsonProcessingException e) {
-            throw new IllegalStateException("Cannot read dead letters", e);
-        }
+        return Sql.list(dataSource, sql, parameters, this::row);
+    }
+
+    private DeadLetter row(ResultSet rows) throws SQLException, IOException {
+        return new DeadLetter(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
+                rows.getString(5) == null ? Map.of() : json.mapper().readValue(rows.getString(5), STRINGS),
+                Optional.ofNullable(rows.getString(6)), rows.getInt(7), Sql.optionalLong(rows, 8),
+                Optional.ofNullable(rows.getString(9)), rows.getLong(10));
     }
 
     private static String shorten(String reason) {

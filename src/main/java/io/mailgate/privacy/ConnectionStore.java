@@ -1,11 +1,9 @@
 package io.mailgate.privacy;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
+import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,23 +152,15 @@ public class ConnectionStore {
     }
 
     private List<EmailConnector> select(String sql, List<Object> parameters) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            Sql.bind(statement, parameters);
-            List<EmailConnector> connections = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    String key = rows.getString(1);
-                    Optional<EmailConnector.ConnectionSecrets> secrets = Optional.ofNullable(rows.getString(6))
-                            .map(sealed -> secrets(key, sealed));
-                    connections.add(new EmailConnector(key, rows.getString(2), rows.getString(3),
-                            rows.getBoolean(4), rows.getString(5), secrets, rows.getLong(7), rows.getLong(8)));
-                }
-            }
-            return connections;
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot read connectors", e);
-        }
+        return Sql.list(dataSource, sql, parameters, this::row);
+    }
+
+    private EmailConnector row(ResultSet rows) throws SQLException, IOException {
+        String key = rows.getString(1);
+        Optional<EmailConnector.ConnectionSecrets> secrets = Optional.ofNullable(rows.getString(6))
+                .map(sealed -> secrets(key, sealed));
+        return new EmailConnector(key, rows.getString(2), rows.getString(3),
+                rows.getBoolean(4), rows.getString(5), secrets, rows.getLong(7), rows.getLong(8));
     }
 
     private EmailConnector.ConnectionSecrets secrets(String key, String sealed) {

@@ -1,7 +1,6 @@
 package io.mailgate.privacy;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
+import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -13,7 +12,6 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 
 import io.mailgate.store.Ids;
@@ -189,26 +187,14 @@ public class PrivacyRequestStore {
     }
 
     private List<PrivacyRequest> select(String sql, List<Object> parameters) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            Sql.bind(statement, parameters);
-            List<PrivacyRequest> requests = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    requests.add(new PrivacyRequest(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
-                            json.mapper().readValue(rows.getString(5), STRINGS), Optional.ofNullable(rows.getString(6)),
-                            optionalLong(rows, 7), optionalLong(rows, 8), Optional.ofNullable(rows.getString(9)),
-                            optionalLong(rows, 10), json.mapper().readValue(rows.getString(11), LIST), rows.getLong(12)));
-                }
-            }
-            return requests;
-        } catch (SQLException | JsonProcessingException e) {
-            throw new IllegalStateException("Cannot read privacy requests", e);
-        }
+        return Sql.list(dataSource, sql, parameters, this::row);
     }
 
-    private static Optional<Long> optionalLong(ResultSet rows, int column) throws SQLException {
-        long value = rows.getLong(column);
-        return rows.wasNull() ? Optional.empty() : Optional.of(value);
+    private PrivacyRequest row(ResultSet rows) throws SQLException, IOException {
+        return new PrivacyRequest(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
+                json.mapper().readValue(rows.getString(5), STRINGS), Optional.ofNullable(rows.getString(6)),
+                Sql.optionalLong(rows, 7), Sql.optionalLong(rows, 8), Optional.ofNullable(rows.getString(9)),
+                Sql.optionalLong(rows, 10), json.mapper().readValue(rows.getString(11), LIST), rows.getLong(12));
     }
+
 }

@@ -48,7 +48,7 @@ public class EmailConfigEndpoints {
     public String patch(String key, Object body) {
         EmailConfig current = find(key);
         EmailConfigDraft draft = requests.parse(body);
-        if (!draft.key().equals(current.key()) && !EmailConfigRequests.snakeCase(draft.name()).equals(draft.key())) {
+        if (!draft.key().equals(current.key()) && !FidesKeys.fromName(draft.name()).equals(draft.key())) {
             throw ApiException.validation(List.of("body", "key"), "the key of an email config cannot change");
         }
         EmailConfigDraft keyed = new EmailConfigDraft(current.key(), draft.name(), draft.type(), draft.details(),

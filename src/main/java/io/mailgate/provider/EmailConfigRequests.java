@@ -52,7 +52,7 @@ public class EmailConfigRequests {
         if (name.isBlank() || name.length() > 255 || Headers.hasControlCharacters(name)) {
             throw invalid(List.of("body", "name"), "name must have 1 to 255 characters");
         }
-        String key = root.hasNonNull("key") ? requiredText(root, "key") : snakeCase(name);
+        String key = root.hasNonNull("key") ? requiredText(root, "key") : FidesKeys.fromName(name);
         if (key.length() > 255 || !KEY.matcher(key).matches()) {
             throw invalid(List.of("body", "key"), "FidesKey must only contain alphanumeric characters, '.', '_' or '-'.");
         }
@@ -159,10 +159,6 @@ public class EmailConfigRequests {
         return out;
     }
 
-    static String snakeCase(String name) {
-        String key = name.trim().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
-        return key.isEmpty() ? "_" : key;
-    }
 
     private static void allow(JsonNode details, String... names) {
         Set<String> allowed = Set.of(names);

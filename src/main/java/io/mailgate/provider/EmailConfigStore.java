@@ -1,12 +1,12 @@
 package io.mailgate.provider;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,24 +141,16 @@ public class EmailConfigStore {
     }
 
     private List<EmailConfig> select(String sql, List<Object> parameters) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            Sql.bind(statement, parameters);
-            List<EmailConfig> configs = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    int rateLimit = rows.getInt(8);
-                    Optional<Integer> limit = rows.wasNull() ? Optional.empty() : Optional.of(rateLimit);
-                    configs.add(new EmailConfig(rows.getString(1), rows.getString(2), rows.getString(3),
-                            ServiceType.of(rows.getString(4)).orElseThrow(), json.mapper().readValue(rows.getString(5), OBJECT),
-                            rows.getInt(6), rows.getBoolean(7), limit, Optional.ofNullable(rows.getString(9)),
-                            rows.getInt(10), rows.getLong(11), rows.getLong(12)));
-                }
-            }
-            return configs;
-        } catch (SQLException | JsonProcessingException e) {
-            throw new IllegalStateException("Cannot read email configs", e);
-        }
+        return Sql.list(dataSource, sql, parameters, this::row);
+    }
+
+    private EmailConfig row(ResultSet rows) throws SQLException, IOException {
+        int rateLimit = rows.getInt(8);
+        Optional<Integer> limit = rows.wasNull() ? Optional.empty() : Optional.of(rateLimit);
+        return new EmailConfig(rows.getString(1), rows.getString(2), rows.getString(3),
+                ServiceType.of(rows.getString(4)).orElseThrow(), json.mapper().readValue(rows.getString(5), OBJECT),
+                rows.getInt(6), rows.getBoolean(7), limit, Optional.ofNullable(rows.getString(9)),
+                rows.getInt(10), rows.getLong(11), rows.getLong(12));
     }
 
     private void write(String sql, EmailConfigDraft draft, Sql.Binder binder) {

@@ -7,6 +7,7 @@ public final class FidesKeys {
     }
 
     public static String fromName(String name) {
-        return EmailConfigRequests.snakeCase(name);
+        String key = name.trim().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
+        return key.isEmpty() ? "_" : key;
     }
 }

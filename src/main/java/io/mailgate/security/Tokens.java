@@ -63,10 +63,6 @@ public class Tokens {
                 statement -> statement.setString(1, Secrets.sha256(token))) > 0;
     }
 
-    public int purgeExpired() {
-        long now = clock.millis();
-        return Sql.update(dataSource, "DELETE FROM access_token WHERE expires_at <= ?", statement -> statement.setLong(1, now));
-    }
 
     private String issue(Principal principal, String kind, long ttlSeconds) {
         String token = Secrets.random();
