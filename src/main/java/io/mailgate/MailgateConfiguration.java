@@ -25,8 +25,10 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import io.mailgate.api.ErrorResponses;
 import io.mailgate.broker.Broker;
+import io.mailgate.broker.KnownDestinations;
 import io.mailgate.mail.MailRequestParser;
 import io.mailgate.mail.MailStore;
+import io.mailgate.mail.AcceptedMails;
 import io.mailgate.mail.MailViews;
 import io.mailgate.deadletter.DeadLetterEndpoints;
 import io.mailgate.deadletter.DeadLetterStore;
@@ -107,7 +109,9 @@ public class MailgateConfiguration implements CamelConfiguration {
         Broker broker = new Broker(settings);
         context.addService(new Closer(dataSource), true, true);
         context.addService(broker, true, true);
-        context.addComponent("jms", JmsComponent.jmsComponent(broker.connectionFactory()));
+        JmsComponent jms = JmsComponent.jmsComponent(broker.connectionFactory());
+        jms.getConfiguration().setDestinationResolver(new KnownDestinations());
+        context.addComponent("jms", jms);
         // SMTP connections stay open between mails (camel-mail opens and closes one per mail).
         context.addComponent("smtp", new MailComponent(new KeepAliveMailConfiguration(context)));
         context.getTypeConverterRegistry().addTypeConverter(byte[].class, MimeMessage.class, new MimeMessageToBytes());
@@ -134,7 +138,7 @@ public class MailgateConfiguration implements CamelConfiguration {
         registry.bind("errorResponses", new ErrorResponses(json));
 
         Tokens tokens = new Tokens(dataSource, settings.tokenTtlSeconds(), clock);
-        Clients clients = new Clients(dataSource, settings.effectiveRootClientId(), settings.effectiveRootClientSecret());
+        Clients clients = new Clients(dataSource, tokens, settings.effectiveRootClientId(), settings.effectiveRootClientSecret());
         registry.bind("access", new Access(tokens));
         registry.bind("tokenEndpoints", new TokenEndpoints(clients, tokens, json));
 
@@ -157,6 +161,7 @@ public class MailgateConfiguration implements CamelConfiguration {
 
         registry.bind("mailRequests", new MailRequestParser(json, settings.mailFrom(), settings.maxMessageBytes()));
         registry.bind("mailViews", new MailViews(json, mailStore));
+        registry.bind("acceptedMails", new AcceptedMails());
         MimeMessageBuilder mimeMessages = new MimeMessageBuilder(settings.mailFrom());
         SecretBox secretBox = SecretBox.open(settings.encryptionKey(), settings.dataDir());
         EmailConfigStore emailConfigs = new EmailConfigStore(dataSource, json, secretBox, clock);

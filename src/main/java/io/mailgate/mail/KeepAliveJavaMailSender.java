@@ -13,13 +13,13 @@ import org.apache.camel.component.mail.JavaMailSender;
 
 /**
  * camel-mail's sender, but the SMTP connection stays open for the next mail instead of being opened
- * and closed for every one (a TCP handshake, EHLO, AUTH and QUIT per mail). Up to eight idle
+ * and closed for every one (a TCP handshake, EHLO, AUTH and QUIT per mail). Up to 32 idle
  * connections per endpoint are kept; one idle for a while is checked with NOOP before use. A
  * failure closes the connection and is left to the calling route's retries, which connect anew.
  */
 public class KeepAliveJavaMailSender extends DefaultJavaMailSender {
 
-    private static final int MAX_IDLE_CONNECTIONS = 8;
+    private static final int MAX_IDLE_CONNECTIONS = 32;
     private static final long CHECK_AFTER_IDLE_MILLIS = 5_000;
     private static final long CLOSE_AFTER_IDLE_MILLIS = 60_000;
 

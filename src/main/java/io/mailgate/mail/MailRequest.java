@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * A validated send request: everything needed to store the mail and build its message, and the
- * SHA-256 of its canonical JSON, which tells a retried request from a different one under the same
+ * request as it was sent, whose hash tells a retried request from a different one under the same
  * idempotency key.
  */
 public record MailRequest(
@@ -22,11 +22,16 @@ public record MailRequest(
         Optional<String> timeZone,
         Optional<JsonNode> content,
         List<Attachment> attachments,
-        String requestHash) {
+        JsonNode source) {
 
     public MailRequest {
         replyTo = List.copyOf(replyTo);
         attachments = List.copyOf(attachments);
+    }
+
+    /** SHA-256 of the request's canonical JSON; computed on demand: only requests with an idempotency key need it. */
+    public String requestHash() {
+        return CanonicalJson.sha256(source);
     }
 
     public boolean isTemplate() {

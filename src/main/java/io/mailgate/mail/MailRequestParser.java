@@ -108,7 +108,7 @@ public class MailRequestParser {
                     + " bytes, more than the limit of " + maxMessageBytes + " bytes");
         }
         return new MailRequest(recipients, from, replyTo, subject, text, templateName, templateId, language,
-                timeZone, content, attachments, CanonicalJson.sha256(json.mapper(), root));
+                timeZone, content, attachments, root);
     }
 
     private static MailRequest.Recipients recipients(JsonNode node) {

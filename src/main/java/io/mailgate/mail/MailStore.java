@@ -28,10 +28,12 @@ public class MailStore {
 
     private static final String COLUMNS = "m.id, m.creator_id, m.from_address, m.subject, m.body, m.template_id, "
             + "m.template_name, m.language, m.time_zone, m.content, m.views, m.status, m.provider, "
-            + "m.provider_message_id, m.failure_reason, m.creation_timestamp, m.update_timestamp";
+            + "m.provider_message_id, m.failure_reason, m.creation_timestamp, m.update_timestamp, m.waiting_parts";
     private static final int MAX_REASON = 2000;
 
     private static final int MAX_KEY_ATTEMPTS = 5;
+    /** What the copies of recently stored mails may hold, in characters (about twice as many bytes). */
+    private static final long RECENT_MAX_CHARS = 4_000_000;
 
     private final DataSource dataSource;
     private final Json json;
@@ -39,6 +41,7 @@ public class MailStore {
     private final long claimTimeoutMillis;
     private final long idempotencyTtlMillis;
     private final long startedAt;
+    private final RecentMails recent;
 
     /**
      * @param claimTimeoutMillis   how long a delivery may hold a mail in SENDING before it counts as crashed
@@ -51,6 +54,7 @@ public class MailStore {
         this.claimTimeoutMillis = claimTimeoutMillis;
         this.idempotencyTtlMillis = idempotencyTtlMillis;
         this.startedAt = clock.millis();
+        this.recent = new RecentMails(RECENT_MAX_CHARS, claimTimeoutMillis);
     }
 
     /**
@@ -82,11 +86,13 @@ public class MailStore {
         MailRequest request = composed.request();
         long now = clock.millis();
         String id = Ids.newId(now);
+        Optional<String> content = request.content().map(json::write);
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
+                String requestHash = idempotencyKey == null ? null : request.requestHash();
                 if (idempotencyKey != null) {
-                    Optional<AcceptedMail> earlier = earlier(connection, creatorId, idempotencyKey, request.requestHash(), now);
+                    Optional<AcceptedMail> earlier = earlier(connection, creatorId, idempotencyKey, requestHash, now);
                     if (earlier.isPresent()) {
                         connection.commit();
                         return earlier.get();
@@ -94,8 +100,8 @@ public class MailStore {
                 }
                 try (PreparedStatement insert = connection.prepareStatement("INSERT INTO mail (id, creator_id, "
                         + "from_address, subject, body, template_id, template_name, language, time_zone, content, views, "
-                        + "status, creation_timestamp, update_timestamp, tracking_hash_sha) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)")) {
+                        + "status, creation_timestamp, update_timestamp, tracking_hash_sha, waiting_parts) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)")) {
                     insert.setString(1, id);
                     insert.setString(2, creatorId);
                     insert.setString(3, request.from());
@@ -105,18 +111,19 @@ public class MailStore {
                     insert.setString(7, composed.templateName().orElse(null));
                     insert.setString(8, request.language().orElse(null));
                     insert.setString(9, request.timeZone().orElse(null));
-                    insert.setString(10, request.content().map(json::write).orElse(null));
+                    insert.setString(10, content.orElse(null));
                     insert.setString(11, Mail.Status.QUEUED.wire());
                     insert.setLong(12, now);
                     insert.setLong(13, now);
                     insert.setString(14, composed.trackingHash().map(Secrets::sha256).orElse(null));
+                    insert.setBoolean(15, composed.rendering().isPresent() || !request.attachments().isEmpty());
                     insert.executeUpdate();
                 }
                 insertAddresses(connection, id, request);
                 insertRendering(connection, id, composed.rendering());
                 insertAttachments(connection, id, request.attachments());
                 if (idempotencyKey != null) {
-                    insertKey(connection, creatorId, idempotencyKey, request.requestHash(), id, now);
+                    insertKey(connection, creatorId, idempotencyKey, requestHash, id, now);
                 }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
@@ -129,10 +136,14 @@ public class MailStore {
             }
             throw new IllegalStateException("Cannot store mail", e);
         }
-        return new AcceptedMail(new Mail(id, creatorId, request.from(), request.replyTo(), request.recipients(), composed.subject(),
+        Mail mail = new Mail(id, creatorId, request.from(), request.replyTo(), request.recipients(), composed.subject(),
                 request.body(), composed.templateId(), composed.templateName(), request.language(), request.timeZone(),
-                request.content().map(json::write), 0, Mail.Status.QUEUED, Optional.empty(), Optional.empty(),
-                Optional.empty(), now, now), true);
+                content, 0, Mail.Status.QUEUED, Optional.empty(), Optional.empty(),
+                Optional.empty(), now, now);
+        if (request.attachments().isEmpty()) {
+            recent.put(new OutboundMail(mail, List.of(), composed.rendering(), composed.rendering().isPresent()), now);
+        }
+        return new AcceptedMail(mail, true);
     }
 
     private Optional<AcceptedMail> earlier(Connection connection, String clientId, String key, String hash, long now)
@@ -214,28 +225,43 @@ public class MailStore {
      */
     public OutboundMail claim(String id) {
         long now = clock.millis();
-        int claimed = update("UPDATE mail SET status = ?, claimed_at = ?, update_timestamp = ? WHERE id = ? "
-                        + "AND (status = ? OR (status = ? AND claimed_at < ?))",
-                Mail.Status.SENDING.wire(), now, now, id, Mail.Status.QUEUED.wire(), Mail.Status.SENDING.wire(),
-                now - claimTimeoutMillis);
-        if (claimed == 0) {
-            return null;
+        try (Connection connection = dataSource.getConnection()) {
+            try (PreparedStatement claim = connection.prepareStatement("UPDATE mail SET status = ?, claimed_at = ?, "
+                    + "update_timestamp = ? WHERE id = ? AND (status = ? OR (status = ? AND claimed_at < ?))")) {
+                Sql.bind(claim, List.of(Mail.Status.SENDING.wire(), now, now, id, Mail.Status.QUEUED.wire(),
+                        Mail.Status.SENDING.wire(), now - claimTimeoutMillis));
+                if (claim.executeUpdate() == 0) {
+                    recent.take(id);
+                    return null;
+                }
+            }
+            OutboundMail stored = recent.take(id);
+            if (stored != null) {
+                return stored;
+            }
+            List<Row> rows = rows(connection, "SELECT " + COLUMNS + " FROM mail m WHERE m.id = ?", List.of(id));
+            Mail mail = mails(connection, rows).get(0);
+            if (!rows.get(0).waitingParts()) {
+                return new OutboundMail(mail, List.of(), Optional.empty(), false);
+            }
+            return new OutboundMail(mail, attachments(connection, id), rendering(connection, id), true);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot claim mail " + id, e);
         }
-        Mail mail = find(id).orElseThrow();
+    }
+
+    private static List<MailRequest.Attachment> attachments(Connection connection, String id) throws SQLException {
         List<MailRequest.Attachment> attachments = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(
-                     "SELECT name, content_type, content FROM mail_attachment WHERE mail_id = ? ORDER BY position")) {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT name, content_type, content FROM mail_attachment WHERE mail_id = ? ORDER BY position")) {
             statement.setString(1, id);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     attachments.add(new MailRequest.Attachment(rows.getString(1), rows.getString(2), rows.getBytes(3)));
                 }
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot read attachments", e);
         }
-        return new OutboundMail(mail, attachments, rendering(id));
+        return attachments;
     }
 
     /**
@@ -301,13 +327,13 @@ public class MailStore {
                 + "WHERE id = ? AND status = ?", Mail.Status.QUEUED.wire(), clock.millis(), id, Mail.Status.FAILED.wire()) == 1;
     }
 
-    public void markSent(String id, String provider, String providerMessageId) {
-        finish(id, Mail.Status.SENT, provider, providerMessageId, null);
+    public void markSent(OutboundMail outbound, String provider, String providerMessageId) {
+        finish(outbound, Mail.Status.SENT, provider, providerMessageId, null);
     }
 
-    public void markFailed(String id, String provider, String reason) {
+    public void markFailed(OutboundMail outbound, String provider, String reason) {
         String text = reason == null || reason.isBlank() ? "delivery failed" : reason;
-        finish(id, Mail.Status.FAILED, provider, null, text.length() > MAX_REASON ? text.substring(0, MAX_REASON) : text);
+        finish(outbound, Mail.Status.FAILED, provider, null, text.length() > MAX_REASON ? text.substring(0, MAX_REASON) : text);
     }
 
     /** One page of mails matching the query, and the total when the query did not skip counting. */
@@ -333,27 +359,29 @@ public class MailStore {
     public record Page(List<Mail> mails, Optional<Long> total) {
     }
 
-    private void finish(String id, Mail.Status status, String provider, String messageId, String reason) {
+    /** The final status; attachments and rendering, when the mail had any, go in the same transaction. */
+    private void finish(OutboundMail outbound, Mail.Status status, String provider, String messageId, String reason) {
+        String id = outbound.mail().id();
         try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
+            connection.setAutoCommit(!outbound.waitingParts());
             try (PreparedStatement mail = connection.prepareStatement("UPDATE mail SET status = ?, provider = ?, "
-                    + "provider_message_id = ?, failure_reason = ?, update_timestamp = ? WHERE id = ?");
-                 PreparedStatement attachments = connection.prepareStatement("DELETE FROM mail_attachment WHERE mail_id = ?");
-                 PreparedStatement rendering = connection.prepareStatement("DELETE FROM mail_rendering WHERE mail_id = ?")) {
+                    + "provider_message_id = ?, failure_reason = ?, update_timestamp = ?, waiting_parts = ? WHERE id = ?")) {
                 mail.setString(1, status.wire());
                 mail.setString(2, provider);
                 mail.setString(3, messageId);
                 mail.setString(4, reason);
                 mail.setLong(5, clock.millis());
-                mail.setString(6, id);
+                mail.setBoolean(6, false);
+                mail.setString(7, id);
                 mail.executeUpdate();
-                attachments.setString(1, id);
-                attachments.executeUpdate();
-                rendering.setString(1, id);
-                rendering.executeUpdate();
-                connection.commit();
+                if (outbound.waitingParts()) {
+                    deleteWaitingParts(connection, id);
+                    connection.commit();
+                }
             } catch (SQLException e) {
-                connection.rollback();
+                if (outbound.waitingParts()) {
+                    connection.rollback();
+                }
                 throw e;
             }
         } catch (SQLException e) {
@@ -361,22 +389,40 @@ public class MailStore {
         }
     }
 
+    private static void deleteWaitingParts(Connection connection, String id) throws SQLException {
+        try (PreparedStatement attachments = connection.prepareStatement("DELETE FROM mail_attachment WHERE mail_id = ?");
+             PreparedStatement rendering = connection.prepareStatement("DELETE FROM mail_rendering WHERE mail_id = ?")) {
+            attachments.setString(1, id);
+            attachments.executeUpdate();
+            rendering.setString(1, id);
+            rendering.executeUpdate();
+        }
+    }
+
     private List<Mail> select(String sql, List<Object> parameters) {
         try (Connection connection = dataSource.getConnection()) {
-            List<Row> rows = new ArrayList<>();
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                Sql.bind(statement, parameters);
-                try (ResultSet result = statement.executeQuery()) {
-                    while (result.next()) {
-                        rows.add(Row.read(result));
-                    }
-                }
-            }
-            Map<String, Map<String, List<String>>> addresses = addresses(connection, rows.stream().map(Row::id).toList());
-            return rows.stream().map(row -> row.toMail(addresses.getOrDefault(row.id(), Map.of()))).toList();
+            return mails(connection, rows(connection, sql, parameters));
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot read mails", e);
         }
+    }
+
+    private static List<Row> rows(Connection connection, String sql, List<Object> parameters) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            Sql.bind(statement, parameters);
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    rows.add(Row.read(result));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static List<Mail> mails(Connection connection, List<Row> rows) throws SQLException {
+        Map<String, Map<String, List<String>>> addresses = addresses(connection, rows.stream().map(Row::id).toList());
+        return rows.stream().map(row -> row.toMail(addresses.getOrDefault(row.id(), Map.of()))).toList();
     }
 
     private static Map<String, Map<String, List<String>>> addresses(Connection connection, List<String> ids) throws SQLException {
@@ -458,16 +504,13 @@ public class MailStore {
         }
     }
 
-    private Optional<ComposedMail.Rendering> rendering(String id) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT html, text FROM mail_rendering WHERE mail_id = ?")) {
+    private static Optional<ComposedMail.Rendering> rendering(Connection connection, String id) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT html, text FROM mail_rendering WHERE mail_id = ?")) {
             statement.setString(1, id);
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() ? Optional.of(new ComposedMail.Rendering(rows.getString(1), rows.getString(2)))
                         : Optional.empty();
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot read rendering", e);
         }
     }
 
@@ -493,13 +536,14 @@ public class MailStore {
 
     private record Row(String id, String creatorId, String from, String subject, String body, String templateId,
                        String templateName, String language, String timeZone, String content, int views, String status,
-                       String provider, String providerMessageId, String failureReason, long created, long updated) {
+                       String provider, String providerMessageId, String failureReason, long created, long updated,
+                       boolean waitingParts) {
 
         static Row read(ResultSet rows) throws SQLException {
             return new Row(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4), rows.getString(5),
                     rows.getString(6), rows.getString(7), rows.getString(8), rows.getString(9), rows.getString(10),
                     rows.getInt(11), rows.getString(12), rows.getString(13), rows.getString(14), rows.getString(15),
-                    rows.getLong(16), rows.getLong(17));
+                    rows.getLong(16), rows.getLong(17), rows.getBoolean(18));
         }
 
         Mail toMail(Map<String, List<String>> addresses) {

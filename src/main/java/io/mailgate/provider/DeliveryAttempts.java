@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * The providers one delivery may use, in order, and what happened with each: the state the
- * dynamic router of deliver-mail walks through.
+ * dynamic router of deliver-mail walks through. The flows read it through the plain exchange
+ * properties {@link DeliveryPlanner} sets, not through OGNL: Camel introspects the class of an
+ * object afresh for every OGNL call on a new instance.
  */
 public class DeliveryAttempts {
 
@@ -31,25 +33,20 @@ public class DeliveryAttempts {
         return true;
     }
 
-    public Provider getCurrent() {
+    Provider current() {
         return current;
     }
 
-    public boolean isDelivered() {
+    boolean delivered() {
         return delivered;
     }
 
-    public String getMessageId() {
+    String messageId() {
         return messageId;
     }
 
-    /** The provider that delivered, or the last one tried. */
-    public String getProviderKey() {
-        return current == null ? null : current.key();
-    }
-
     /** Why each provider failed, in order. */
-    public String getFailureReason() {
+    String failureReason() {
         return failures.isEmpty() ? "no provider could take the mail" : String.join("; ", failures);
     }
 

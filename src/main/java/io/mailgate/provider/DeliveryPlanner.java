@@ -7,16 +7,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
 import org.apache.camel.ServiceStatus;
 
 /**
  * Decides which providers may deliver a mail, in which order: the enabled email configs that have
  * their secrets (outbox needs none), by priority; when there is none, the provider configured in
- * the file (SMTP or the outbox). Read per mail, so a config change applies to the next mail.
+ * the file (SMTP or the outbox). A config change applies to the next mail (one made through another
+ * instance, within a second: see {@link EmailConfigStore#enabledInOrder()}).
  */
 public class DeliveryPlanner {
 
     static final String VIA_PROVIDER = "direct:deliver-via-provider";
+    static final String ATTEMPTS = "attempts";
 
     private final CamelContext context;
     private final EmailConfigStore store;
@@ -31,7 +35,18 @@ public class DeliveryPlanner {
         this.fallback = fallback;
     }
 
-    public DeliveryAttempts plan() {
+    /**
+     * Sets the exchange property {@code attempts} to the delivery's plan, {@code delivered} to false
+     * and {@code failureReason} to why no provider took it, until one does.
+     */
+    public void plan(Exchange exchange) {
+        DeliveryAttempts attempts = attempts();
+        exchange.setProperty(ATTEMPTS, attempts);
+        exchange.setProperty("delivered", false);
+        exchange.setProperty("failureReason", attempts.failureReason());
+    }
+
+    private DeliveryAttempts attempts() {
         List<Provider> providers = new ArrayList<>();
         for (EmailConfig config : store.enabledInOrder()) {
             if (config.usable()) {
@@ -73,16 +88,44 @@ public class DeliveryPlanner {
         }
     }
 
-    /** The dynamic router's next stop: the next provider, or null once delivered or out of providers. */
-    public String next(DeliveryAttempts attempts) {
-        return attempts.advance() ? VIA_PROVIDER : null;
+    /**
+     * The dynamic router's next stop: the next provider, or null once delivered or out of providers.
+     * For the provider it goes to it sets the exchange properties {@code provider}, {@code providerKey},
+     * {@code providerType}, {@code providerEndpoint} and {@code providerRateLimit} (0: not limited).
+     */
+    public String next(Exchange exchange) {
+        DeliveryAttempts attempts = attempts(exchange);
+        if (!attempts.advance()) {
+            return null;
+        }
+        Provider provider = attempts.current();
+        exchange.setProperty("provider", provider);
+        exchange.setProperty("providerKey", provider.key());
+        exchange.setProperty("providerType", provider.type());
+        exchange.setProperty("providerEndpoint", provider.endpoint());
+        exchange.setProperty("providerRateLimit", provider.rateLimit());
+        return VIA_PROVIDER;
     }
 
-    public void succeeded(DeliveryAttempts attempts, String providerMessageId) {
+    /**
+     * The provider took the mail: sets {@code delivered} and {@code providerMessageId}. Reached after a
+     * failure too (routing continues), and then ignored.
+     */
+    public void succeeded(Exchange exchange, @Header("ProviderMessageId") String providerMessageId) {
+        DeliveryAttempts attempts = attempts(exchange);
         attempts.succeeded(providerMessageId);
+        exchange.setProperty("delivered", attempts.delivered());
+        exchange.setProperty("providerMessageId", attempts.messageId());
     }
 
-    public void failed(DeliveryAttempts attempts, Throwable failure) {
+    /** The provider refused or failed for good: sets {@code failureReason}, all providers' reasons so far. */
+    public void failed(Exchange exchange, Throwable failure) {
+        DeliveryAttempts attempts = attempts(exchange);
         attempts.failed(ProviderErrors.describe(failure));
+        exchange.setProperty("failureReason", attempts.failureReason());
+    }
+
+    private static DeliveryAttempts attempts(Exchange exchange) {
+        return exchange.getProperty(ATTEMPTS, DeliveryAttempts.class);
     }
 }

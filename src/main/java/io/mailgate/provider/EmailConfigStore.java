@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
@@ -28,6 +29,8 @@ import io.mailgate.store.UniqueViolation;
 /** Email configs. Every change bumps the version, so delivery picks up the new settings with the next mail. */
 public class EmailConfigStore {
 
+    /** How long another instance's config change may take to reach deliveries on this one. */
+    static final long REMEMBER_ENABLED_MILLIS = 1000;
     private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() {
     };
     private static final TypeReference<LinkedHashMap<String, String>> STRINGS = new TypeReference<>() {
@@ -45,6 +48,10 @@ public class EmailConfigStore {
     private final Json json;
     private final SecretBox secretBox;
     private final Clock clock;
+    /** Counts the writes through this store: a remembered read from before the last write is not used. */
+    private final AtomicLong writes = new AtomicLong();
+    /** enabledInOrder(), read at most once per {@link #REMEMBER_ENABLED_MILLIS}. */
+    private volatile Remembered enabled;
 
     public EmailConfigStore(DataSource dataSource, Json json, SecretBox secretBox, Clock clock) {
         this.dataSource = dataSource;
@@ -95,6 +102,7 @@ public class EmailConfigStore {
                     statement.setLong(2, clock.millis());
                     statement.setString(3, config.id());
                 });
+        writes.incrementAndGet();
     }
 
     /** The decrypted secrets, for building the provider's route only: never returned, never logged. */
@@ -109,7 +117,9 @@ public class EmailConfigStore {
     }
 
     public boolean delete(String key) {
-        return Sql.update(dataSource, "DELETE FROM email_config WHERE config_key = ?", s -> s.setString(1, key)) > 0;
+        boolean deleted = Sql.update(dataSource, "DELETE FROM email_config WHERE config_key = ?", s -> s.setString(1, key)) > 0;
+        writes.incrementAndGet();
+        return deleted;
     }
 
     public Optional<EmailConfig> find(String key) {
@@ -134,10 +144,24 @@ public class EmailConfigStore {
         });
     }
 
-    /** Enabled configs, lowest priority first: the candidates for delivering a mail. */
+    /**
+     * Enabled configs, lowest priority first: the candidates for delivering a mail. A change made
+     * through this instance applies to the next mail; one made through another, within a second.
+     */
     public List<EmailConfig> enabledInOrder() {
-        return select("SELECT " + COLUMNS + " FROM email_config WHERE enabled = ? ORDER BY priority, created_at, id",
-                List.of(true));
+        long now = clock.millis();
+        long written = writes.get();
+        Remembered known = enabled;
+        if (known != null && known.writes() == written && now < known.until()) {
+            return known.configs();
+        }
+        List<EmailConfig> configs = select("SELECT " + COLUMNS + " FROM email_config WHERE enabled = ? "
+                + "ORDER BY priority, created_at, id", List.of(true));
+        enabled = new Remembered(configs, written, now + REMEMBER_ENABLED_MILLIS);
+        return configs;
+    }
+
+    private record Remembered(List<EmailConfig> configs, long writes, long until) {
     }
 
     private List<EmailConfig> select(String sql, List<Object> parameters) {
@@ -158,6 +182,7 @@ public class EmailConfigStore {
              PreparedStatement statement = connection.prepareStatement(sql)) {
             binder.bind(statement);
             statement.executeUpdate();
+            writes.incrementAndGet();
         } catch (SQLException e) {
             if (UniqueViolation.is(e)) {
                 throw new ApiException(ErrorCode.BAD_REQUEST, "An email config with key " + draft.key() + " or name "

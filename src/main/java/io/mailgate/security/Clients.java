@@ -17,11 +17,13 @@ import io.mailgate.store.Sql;
 public class Clients {
 
     private final DataSource dataSource;
+    private final Tokens tokens;
     private final String rootId;
     private final String rootSecret;
 
-    public Clients(DataSource dataSource, String rootId, String rootSecret) {
+    public Clients(DataSource dataSource, Tokens tokens, String rootId, String rootSecret) {
         this.dataSource = dataSource;
+        this.tokens = tokens;
         this.rootId = rootId;
         this.rootSecret = rootSecret;
     }
@@ -59,13 +61,14 @@ public class Clients {
     public boolean delete(String clientId) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
-            try (PreparedStatement tokens = connection.prepareStatement("DELETE FROM access_token WHERE client_id = ?");
+            try (PreparedStatement clientTokens = connection.prepareStatement("DELETE FROM access_token WHERE client_id = ?");
                  PreparedStatement client = connection.prepareStatement("DELETE FROM api_client WHERE client_id = ?")) {
-                tokens.setString(1, clientId);
-                tokens.executeUpdate();
+                clientTokens.setString(1, clientId);
+                clientTokens.executeUpdate();
                 client.setString(1, clientId);
                 boolean deleted = client.executeUpdate() > 0;
                 connection.commit();
+                tokens.forgetRemembered();
                 return deleted;
             } catch (SQLException e) {
                 connection.rollback();

@@ -1,7 +1,9 @@
 package io.mailgate.security;
 
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
@@ -10,16 +12,24 @@ import io.mailgate.store.Sql;
 /**
  * Opaque bearer tokens. The database keeps only their SHA-256, so a leaked table grants nothing,
  * and every instance sharing the database accepts them.
+ *
+ * <p>A valid access token is remembered for {@link #REMEMBER_MILLIS}, so that a busy client does not
+ * cost a database read per request. Deleting a client forgets at once on this instance; another
+ * instance may accept that client's tokens for up to that long.
  */
 public class Tokens {
 
     static final String ACCESS = "access";
     static final String REFRESH = "refresh";
     private static final long REFRESH_TTL_SECONDS = 30L * 24 * 3600;
+    static final long REMEMBER_MILLIS = 1000;
+    private static final int MAX_REMEMBERED = 10_000;
 
     private final DataSource dataSource;
     private final long accessTtlSeconds;
     private final Clock clock;
+    /** By token hash: access tokens found valid within the last {@link #REMEMBER_MILLIS}. */
+    private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
 
     public Tokens(DataSource dataSource, long accessTtlSeconds, Clock clock) {
         this.dataSource = dataSource;
@@ -42,10 +52,17 @@ public class Tokens {
     /** What a presented token is: unknown, expired, or valid for a principal. */
     public Lookup lookup(String token, String kind) {
         long now = clock.millis();
+        String hash = Secrets.sha256(token);
+        if (kind.equals(ACCESS)) {
+            Remembered known = remembered.get(hash);
+            if (known != null && now < known.until() && now < known.expiresAt()) {
+                return new Lookup(Optional.of(known.principal()), false);
+            }
+        }
         return Sql.query(dataSource,
                 "SELECT client_id, scopes, expires_at FROM access_token WHERE token_hash = ? AND kind = ?",
                 statement -> {
-                    statement.setString(1, Secrets.sha256(token));
+                    statement.setString(1, hash);
                     statement.setString(2, kind);
                 },
                 rows -> {
@@ -53,8 +70,27 @@ public class Tokens {
                         return new Lookup(Optional.empty(), false);
                     }
                     Principal principal = new Principal(rows.getString(1), Scopes.split(rows.getString(2)));
-                    return new Lookup(Optional.of(principal), rows.getLong(3) <= now);
+                    long expiresAt = rows.getLong(3);
+                    if (kind.equals(ACCESS) && expiresAt > now) {
+                        remember(hash, new Remembered(principal, expiresAt, now + REMEMBER_MILLIS));
+                    }
+                    return new Lookup(Optional.of(principal), expiresAt <= now);
                 });
+    }
+
+    /** After tokens were deleted (a client removed): look every token up again. */
+    public void forgetRemembered() {
+        remembered.clear();
+    }
+
+    private void remember(String hash, Remembered entry) {
+        if (remembered.size() >= MAX_REMEMBERED) {
+            remembered.clear();
+        }
+        remembered.put(hash, entry);
+    }
+
+    private record Remembered(Principal principal, long expiresAt, long until) {
     }
 
     /** Refresh tokens are single use. */
