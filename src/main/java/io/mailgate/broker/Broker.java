@@ -63,10 +63,18 @@ public class Broker extends ServiceSupport {
         return found == null ? Double.NaN : found.getMessageCount();
     }
 
+    /**
+     * Bytes of messages an Artemis consumer fetches ahead. The default, 1 MB, is thousands of mail ids
+     * per delivery consumer held in memory during a backlog; a few hundred keep the consumers busy.
+     */
+    private static final int CONSUMER_WINDOW_BYTES = 64 * 1024;
+
     /** In-VM to the embedded broker; an external Artemis by its core URL; any AMQP 1.0 broker by amqp(s)://. */
     private static ConnectionFactory connectionFactory(Settings settings, int serverId) {
         if (settings.embeddedBroker()) {
-            return new ActiveMQConnectionFactory("vm://" + serverId);
+            ActiveMQConnectionFactory inVm = new ActiveMQConnectionFactory("vm://" + serverId);
+            inVm.setConsumerWindowSize(CONSUMER_WINDOW_BYTES);
+            return inVm;
         }
         String url = settings.brokerUrl();
         if (url.startsWith("amqp://") || url.startsWith("amqps://") || url.startsWith("amqpws://") || url.startsWith("amqpwss://")) {
@@ -75,7 +83,10 @@ public class Broker extends ServiceSupport {
             amqp.setPassword(blankToNull(settings.brokerPassword()));
             return amqp;
         }
-        return new ActiveMQConnectionFactory(url, blankToNull(settings.brokerUser()), blankToNull(settings.brokerPassword()));
+        ActiveMQConnectionFactory core = new ActiveMQConnectionFactory(url, blankToNull(settings.brokerUser()),
+                blankToNull(settings.brokerPassword()));
+        core.setConsumerWindowSize(CONSUMER_WINDOW_BYTES);
+        return core;
     }
 
     public String describe() {
@@ -107,6 +118,11 @@ public class Broker extends ServiceSupport {
         // Small machines often run with little disk left; a full disk surfaces as a journal error instead
         // of producers silently blocking at 90 % usage.
         config.setMaxDiskUsage(-1);
+        // Messages held in memory, all queues together, before the broker pages them to disk. Artemis'
+        // default is half the heap, and it counts a queued mail id as ~550 bytes where it holds ~1.2 KB:
+        // with a small heap a delivery backlog filled the old generation and the gateway spent its time
+        // in full collections (bench/, 128 MB). A sixteenth keeps a backlog to about a sixth of the heap.
+        config.setGlobalMaxSize(Runtime.getRuntime().maxMemory() / 16);
         config.addAcceptorConfiguration(new TransportConfiguration(
                 InVMAcceptorFactory.class.getName(), Map.of("serverId", serverId)));
         // Other processes produce over CORE or AMQP 1.0 on this port (loopback unless configured).
@@ -122,7 +138,10 @@ public class Broker extends ServiceSupport {
                 .setMaxRedeliveryDelay(60_000)
                 .setAutoCreateQueues(true)
                 .setAutoCreateAddresses(true)
-                .setAutoCreateDeadLetterResources(true));
+                .setAutoCreateDeadLetterResources(true)
+                // A paged backlog is read back a few thousand messages ahead, not 20 MB (the default).
+                .setMaxReadPageBytes(2 * 1024 * 1024)
+                .setPrefetchPageBytes(1024 * 1024));
         embedded = new EmbeddedActiveMQ();
         embedded.setConfiguration(config);
         embedded.start();

@@ -33,7 +33,7 @@ public class MailStore {
 
     private static final int MAX_KEY_ATTEMPTS = 5;
     /** What the copies of recently stored mails may hold, in characters (about twice as many bytes). */
-    private static final long RECENT_MAX_CHARS = 4_000_000;
+    private static final long RECENT_MAX_CHARS = 1_000_000;
 
     private final DataSource dataSource;
     private final Json json;
