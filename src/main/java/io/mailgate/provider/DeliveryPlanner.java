@@ -40,13 +40,13 @@ public class DeliveryPlanner {
      * and {@code failureReason} to why no provider took it, until one does.
      */
     public void plan(Exchange exchange) {
-        DeliveryAttempts attempts = attempts();
+        DeliveryAttempts attempts = plannedAttempts();
         exchange.setProperty(ATTEMPTS, attempts);
         exchange.setProperty("delivered", false);
         exchange.setProperty("failureReason", attempts.failureReason());
     }
 
-    private DeliveryAttempts attempts() {
+    private DeliveryAttempts plannedAttempts() {
         List<Provider> providers = new ArrayList<>();
         for (EmailConfig config : store.enabledInOrder()) {
             if (config.usable()) {

@@ -8,8 +8,4 @@ public record Provider(String key, String type, String endpoint, int rateLimit, 
 
     /** The rate of a provider without a limit: such a provider is not throttled at all. */
     public static final int UNLIMITED = 0;
-
-    public boolean rateLimited() {
-        return rateLimit > 0;
-    }
 }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
@@ -30,6 +31,8 @@ public class Tokens {
     private final Clock clock;
     /** By token hash: access tokens found valid within the last {@link #REMEMBER_MILLIS}. */
     private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+    /** Counts forgetRemembered(): an entry read from the database before the last one is not used. */
+    private final AtomicLong forgets = new AtomicLong();
 
     public Tokens(DataSource dataSource, long accessTtlSeconds, Clock clock) {
         this.dataSource = dataSource;
@@ -53,9 +56,10 @@ public class Tokens {
     public Lookup lookup(String token, String kind) {
         long now = clock.millis();
         String hash = Secrets.sha256(token);
+        long generation = forgets.get();
         if (kind.equals(ACCESS)) {
             Remembered known = remembered.get(hash);
-            if (known != null && now < known.until() && now < known.expiresAt()) {
+            if (known != null && known.generation() == generation && now < known.until() && now < known.expiresAt()) {
                 return new Lookup(Optional.of(known.principal()), false);
             }
         }
@@ -72,7 +76,7 @@ public class Tokens {
                     Principal principal = new Principal(rows.getString(1), Scopes.split(rows.getString(2)));
                     long expiresAt = rows.getLong(3);
                     if (kind.equals(ACCESS) && expiresAt > now) {
-                        remember(hash, new Remembered(principal, expiresAt, now + REMEMBER_MILLIS));
+                        remember(hash, new Remembered(principal, expiresAt, now + REMEMBER_MILLIS, generation));
                     }
                     return new Lookup(Optional.of(principal), expiresAt <= now);
                 });
@@ -80,6 +84,7 @@ public class Tokens {
 
     /** After tokens were deleted (a client removed): look every token up again. */
     public void forgetRemembered() {
+        forgets.incrementAndGet();
         remembered.clear();
     }
 
@@ -90,7 +95,7 @@ public class Tokens {
         remembered.put(hash, entry);
     }
 
-    private record Remembered(Principal principal, long expiresAt, long until) {
+    private record Remembered(Principal principal, long expiresAt, long until, long generation) {
     }
 
     /** Refresh tokens are single use. */
