@@ -87,6 +87,7 @@ public class MailStore {
         long now = clock.millis();
         String id = Ids.newId(now);
         Optional<String> content = request.content().map(json::write);
+        boolean waitingParts = composed.rendering().isPresent() || !request.attachments().isEmpty();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -116,7 +117,7 @@ public class MailStore {
                     insert.setLong(12, now);
                     insert.setLong(13, now);
                     insert.setString(14, composed.trackingHash().map(Secrets::sha256).orElse(null));
-                    insert.setBoolean(15, composed.rendering().isPresent() || !request.attachments().isEmpty());
+                    insert.setBoolean(15, waitingParts);
                     insert.executeUpdate();
                 }
                 insertAddresses(connection, id, request);
@@ -141,7 +142,7 @@ public class MailStore {
                 content, 0, Mail.Status.QUEUED, Optional.empty(), Optional.empty(),
                 Optional.empty(), now, now);
         if (request.attachments().isEmpty()) {
-            recent.put(new OutboundMail(mail, List.of(), composed.rendering(), composed.rendering().isPresent()), now);
+            recent.put(new OutboundMail(mail, List.of(), composed.rendering(), waitingParts), now);
         }
         return new AcceptedMail(mail, true);
     }
@@ -251,17 +252,8 @@ public class MailStore {
     }
 
     private static List<MailRequest.Attachment> attachments(Connection connection, String id) throws SQLException {
-        List<MailRequest.Attachment> attachments = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT name, content_type, content FROM mail_attachment WHERE mail_id = ? ORDER BY position")) {
-            statement.setString(1, id);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    attachments.add(new MailRequest.Attachment(rows.getString(1), rows.getString(2), rows.getBytes(3)));
-                }
-            }
-        }
-        return attachments;
+        return Sql.list(connection, "SELECT name, content_type, content FROM mail_attachment WHERE mail_id = ? ORDER BY position",
+                List.of(id), rows -> new MailRequest.Attachment(rows.getString(1), rows.getString(2), rows.getBytes(3)));
     }
 
     /**
@@ -365,14 +357,13 @@ public class MailStore {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(!outbound.waitingParts());
             try (PreparedStatement mail = connection.prepareStatement("UPDATE mail SET status = ?, provider = ?, "
-                    + "provider_message_id = ?, failure_reason = ?, update_timestamp = ?, waiting_parts = ? WHERE id = ?")) {
+                    + "provider_message_id = ?, failure_reason = ?, update_timestamp = ?, waiting_parts = FALSE WHERE id = ?")) {
                 mail.setString(1, status.wire());
                 mail.setString(2, provider);
                 mail.setString(3, messageId);
                 mail.setString(4, reason);
                 mail.setLong(5, clock.millis());
-                mail.setBoolean(6, false);
-                mail.setString(7, id);
+                mail.setString(6, id);
                 mail.executeUpdate();
                 if (outbound.waitingParts()) {
                     deleteWaitingParts(connection, id);
@@ -408,16 +399,7 @@ public class MailStore {
     }
 
     private static List<Row> rows(Connection connection, String sql, List<Object> parameters) throws SQLException {
-        List<Row> rows = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            Sql.bind(statement, parameters);
-            try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    rows.add(Row.read(result));
-                }
-            }
-        }
-        return rows;
+        return Sql.list(connection, sql, parameters, Row::read);
     }
 
     private static List<Mail> mails(Connection connection, List<Row> rows) throws SQLException {

@@ -35,8 +35,17 @@ public final class Sql {
 
     /** Every row the query returns, mapped. */
     public static <T> List<T> list(DataSource dataSource, String sql, List<?> parameters, RowMapper<T> mapper) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = dataSource.getConnection()) {
+            return list(connection, sql, parameters, mapper);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Query failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The same on a connection the caller holds, for several queries on one checkout. */
+    public static <T> List<T> list(Connection connection, String sql, List<?> parameters, RowMapper<T> mapper)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
             bind(statement, parameters);
             List<T> found = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
@@ -45,7 +54,7 @@ public final class Sql {
                 }
             }
             return found;
-        } catch (SQLException | IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("Query failed: " + e.getMessage(), e);
         }
     }
