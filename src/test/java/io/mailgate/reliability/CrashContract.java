@@ -167,11 +167,7 @@ abstract class CrashContract {
                 "MAILGATE_DELIVERY_SWEEP_INTERVAL_MS", "1000",
                 "MAILGATE_DELIVERY_STALE_QUEUED_MS", "3000",
                 "MAILGATE_DELIVERY_REDELIVERY_DELAY_MS", "100"));
-        if (database == TestDatabase.POSTGRES) {
-            settings.put("MAILGATE_DB_URL", System.getenv("MAILGATE_TEST_PG_URL"));
-            settings.put("MAILGATE_DB_USER", System.getenv("MAILGATE_TEST_PG_USER"));
-            settings.put("MAILGATE_DB_PASSWORD", System.getenv("MAILGATE_TEST_PG_PASSWORD"));
-        }
+        settings.putAll(database.environment());
         return settings;
     }
 

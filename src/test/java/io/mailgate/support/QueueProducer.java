@@ -2,23 +2,43 @@ package io.mailgate.support;
 
 import java.util.Map;
 
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSProducer;
 import jakarta.jms.TextMessage;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.qpid.jms.JmsConnectionFactory;
 
-/** A service dropping messages on Mailgate's queue over the broker's TCP port (Artemis core protocol). */
+/**
+ * A service dropping messages on Mailgate's queue over the broker's TCP port, as another application
+ * would: over Artemis' core protocol, or over AMQP 1.0 with Qpid JMS.
+ */
 public final class QueueProducer implements AutoCloseable {
 
     public static final String SEND_QUEUE = "mailgate.mail.send";
 
-    private final ActiveMQConnectionFactory factory;
     private final JMSContext context;
+    private final Runnable closeFactory;
 
+    private QueueProducer(ConnectionFactory factory, Runnable closeFactory) {
+        this.context = factory.createContext();
+        this.closeFactory = closeFactory;
+    }
+
+    /** Artemis core protocol. */
     public QueueProducer(int brokerPort) {
-        factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort + "?reconnectAttempts=0");
-        context = factory.createContext();
+        this(new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort + "?reconnectAttempts=0"));
+    }
+
+    private QueueProducer(ActiveMQConnectionFactory factory) {
+        this(factory, factory::close);
+    }
+
+    /** AMQP 1.0, the protocol any other broker and client library speaks. */
+    public static QueueProducer amqp(int brokerPort) {
+        return new QueueProducer(new JmsConnectionFactory("amqp://127.0.0.1:" + brokerPort), () -> { });
     }
 
     /** Sends persistently; returns once the broker has the message. */
@@ -28,7 +48,7 @@ public final class QueueProducer implements AutoCloseable {
 
     public void sendTo(String queue, String body, Map<String, String> properties) {
         TextMessage message = context.createTextMessage(body);
-        JMSProducer producer = context.createProducer();
+        JMSProducer producer = context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT);
         properties.forEach(producer::setProperty);
         producer.send(context.createQueue(queue), message);
     }
@@ -36,6 +56,6 @@ public final class QueueProducer implements AutoCloseable {
     @Override
     public void close() {
         context.close();
-        factory.close();
+        closeFactory.run();
     }
 }

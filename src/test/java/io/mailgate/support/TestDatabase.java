@@ -2,30 +2,25 @@ package io.mailgate.support;
 
 import java.util.Map;
 
-/**
- * The databases the suite runs on: H2 always; PostgreSQL when MAILGATE_TEST_PG_URL (with
- * MAILGATE_TEST_PG_USER and MAILGATE_TEST_PG_PASSWORD) is set, as .ci/run does.
- */
+/** The databases the suite runs on: an H2 file in each instance's data directory, and PostgreSQL (TestPostgres). */
 public enum TestDatabase {
     H2, POSTGRES;
 
-    public static boolean postgresAvailable() {
-        String url = System.getenv("MAILGATE_TEST_PG_URL");
-        return url != null && !url.isBlank();
-    }
-
+    /** Mailgate's settings for this database, as configuration keys. */
     Map<String, String> properties() {
         if (this == H2) {
             return Map.of();
         }
-        return Map.of(
-                "mailgate.db.url", System.getenv("MAILGATE_TEST_PG_URL"),
-                "mailgate.db.user", envOrEmpty("MAILGATE_TEST_PG_USER"),
-                "mailgate.db.password", envOrEmpty("MAILGATE_TEST_PG_PASSWORD"));
+        TestPostgres server = TestPostgres.server();
+        return Map.of("mailgate.db.url", server.url(), "mailgate.db.user", server.user(),
+                "mailgate.db.password", server.password());
     }
 
-    private static String envOrEmpty(String name) {
-        String value = System.getenv(name);
-        return value == null ? "" : value;
+    /** The same settings as environment variables, for a Mailgate in its own process. */
+    public Map<String, String> environment() {
+        Map<String, String> environment = new java.util.HashMap<>();
+        properties().forEach((key, value) -> environment.put(key.toUpperCase(java.util.Locale.ROOT)
+                .replace('.', '_').replace('-', '_'), value));
+        return environment;
     }
 }

@@ -2,8 +2,8 @@ package io.mailgate.reliability;
 
 import io.mailgate.support.TestDatabase;
 
-class CrashOnH2Test extends CrashContract {
-    CrashOnH2Test() {
+class CrashOnH2IT extends CrashContract {
+    CrashOnH2IT() {
         super(TestDatabase.H2);
     }
 }

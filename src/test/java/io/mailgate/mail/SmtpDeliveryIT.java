@@ -32,7 +32,7 @@ import io.mailgate.support.Waiter;
 
 /** Delivery over SMTP into GreenMail: what arrives is checked on the received MIME. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SmtpDeliveryTest {
+class SmtpDeliveryIT {
 
     private GreenMail smtp;
     private MailgateInstance mailgate;

@@ -54,7 +54,7 @@ import io.mailgate.support.Waiter;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ProviderDeliveryTest {
+class ProviderDeliveryIT {
 
     private static final String DOMAIN = "mg.example.com";
     private static final String MAILGUN_PATH = "/v3/" + DOMAIN + "/messages";

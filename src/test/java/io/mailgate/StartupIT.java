@@ -24,7 +24,7 @@ import io.mailgate.support.MailgateInstance;
 import io.mailgate.support.TestDatabase;
 
 /** Mailgate as a process: it stops promptly with a non-zero code when it cannot start. */
-class StartupTest {
+class StartupIT {
 
     private static final Duration PROMPTLY = Duration.ofSeconds(30);
 

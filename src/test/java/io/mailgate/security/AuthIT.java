@@ -25,7 +25,7 @@ import io.mailgate.support.Waiter;
 
 /** Token and client endpoints of both API families, with their error dialects. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AuthTest {
+class AuthIT {
 
     private MailgateInstance mailgate;
     private Api api;

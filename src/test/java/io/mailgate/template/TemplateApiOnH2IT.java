@@ -2,8 +2,8 @@ package io.mailgate.template;
 
 import io.mailgate.support.TestDatabase;
 
-class TemplateApiOnH2Test extends TemplateApiContract {
-    TemplateApiOnH2Test() {
+class TemplateApiOnH2IT extends TemplateApiContract {
+    TemplateApiOnH2IT() {
         super(TestDatabase.H2);
     }
 }

@@ -17,7 +17,7 @@ import io.mailgate.support.MailgateInstance;
 import io.mailgate.support.Waiter;
 
 /** A provider that cannot be reached: the mail is retried, then marked failed with the reason. */
-class DeliveryFailureTest {
+class DeliveryFailureIT {
 
     @Test
     void anUnreachableSmtpServerFailsTheMailWithAReasonAndQueuedListsIt() {

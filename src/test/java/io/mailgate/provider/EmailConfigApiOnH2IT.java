@@ -2,8 +2,8 @@ package io.mailgate.provider;
 
 import io.mailgate.support.TestDatabase;
 
-class EmailConfigApiOnH2Test extends EmailConfigApiContract {
-    EmailConfigApiOnH2Test() {
+class EmailConfigApiOnH2IT extends EmailConfigApiContract {
+    EmailConfigApiOnH2IT() {
         super(TestDatabase.H2);
     }
 }

@@ -36,7 +36,7 @@ import io.mailgate.support.Waiter;
 
 /** Template mails end to end: a template made over REST, a mail in Dutch arriving in GreenMail, its pixel counted. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TemplateMailTest {
+class TemplateMailIT {
 
     private static final Pattern PIXEL = Pattern.compile("/mail/v1/([A-Za-z0-9_-]+)/open");
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Upgrading a database whose mails wait for delivery: V6 must mark the mails that still have
  * attachments or a rendering, or their delivery after the upgrade would leave those parts out.
  */
-class WaitingPartsMigrationTest {
+class WaitingPartsMigrationIT {
 
     @Test
     void mailsWithWaitingAttachmentsOrRenderingsAreMarked(@TempDir Path dir) throws SQLException {

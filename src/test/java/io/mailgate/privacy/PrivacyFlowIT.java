@@ -33,7 +33,7 @@ import io.mailgate.support.Waiter;
 
 /** The fidesops email side end to end: connector, dataset, policy, request, code, approval, erasure email, notices. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PrivacyFlowTest {
+class PrivacyFlowIT {
 
     private static final Pattern CODE = Pattern.compile("\\b([0-9]{6})\\b");
 

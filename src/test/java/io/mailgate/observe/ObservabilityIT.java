@@ -29,7 +29,7 @@ import io.mailgate.support.MailgateInstance;
 import io.mailgate.support.Waiter;
 
 /** /observe/metrics, /observe/health/ready and /api/openapi.json on a real Mailgate. */
-class ObservabilityTest {
+class ObservabilityIT {
 
     @Test
     void metricsMoveWhenAMailIsSentAndWhenOneFails() {

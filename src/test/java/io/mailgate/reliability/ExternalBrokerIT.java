@@ -27,7 +27,7 @@ import io.mailgate.support.Waiter;
 
 /** With MAILGATE_BROKER_URL Mailgate embeds no broker and uses another one: Artemis core or any AMQP 1.0 broker. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ExternalBrokerTest {
+class ExternalBrokerIT {
 
     private EmbeddedActiveMQ broker;
     private int brokerPort;
@@ -64,7 +64,7 @@ class ExternalBrokerTest {
         String url = scheme + "://127.0.0.1:" + brokerPort;
         try (MailgateInstance mailgate = MailgateInstance.start(Map.of("mailgate.broker.url", url,
                 "mailgate.smtp.host", "127.0.0.1", "mailgate.smtp.port", Integer.toString(smtp.getSmtp().getPort())));
-             QueueProducer producer = new QueueProducer(brokerPort)) {
+             QueueProducer producer = scheme.equals("amqp") ? QueueProducer.amqp(brokerPort) : new QueueProducer(brokerPort)) {
             Api api = mailgate.api();
             String rest = "REST via " + scheme + " " + UUID.randomUUID();
             assertEquals(200, api.postJson("/mail/v1/", api.rootToken(), Map.of("recipients", Map.of("to",

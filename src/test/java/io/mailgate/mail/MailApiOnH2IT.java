@@ -2,8 +2,8 @@ package io.mailgate.mail;
 
 import io.mailgate.support.TestDatabase;
 
-class MailApiOnH2Test extends MailApiContract {
-    MailApiOnH2Test() {
+class MailApiOnH2IT extends MailApiContract {
+    MailApiOnH2IT() {
         super(TestDatabase.H2);
     }
 }
