@@ -28,7 +28,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /**
  * Mailgate against the bare baseline, in one run on one machine. Usage (bench/run does this):
- * Bench [--smoke] <jdbc url> <db user> <db password>
+ * Bench [--smoke], on the PostgreSQL that BenchPostgres gives
  */
 public final class Bench {
 
@@ -50,9 +50,8 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         boolean smoke = args.length > 0 && args[0].equals("--smoke");
-        String[] rest = smoke ? Arrays.copyOfRange(args, 1, args.length) : args;
-        try {
-            new Bench(smoke, rest[0], rest[1], rest[2]).run();
+        try (BenchPostgres postgres = BenchPostgres.start()) {
+            new Bench(smoke, postgres.url(), postgres.user(), postgres.password()).run();
         } catch (Exception e) {
             e.printStackTrace();
             System.exit(1);
