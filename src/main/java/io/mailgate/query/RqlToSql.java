@@ -142,7 +142,7 @@ public final class RqlToSql {
         parameters.add(elements.kind());
         parameters.add(value.text());
         boolean negated = NEGATIONS.contains(operator);
-        return (negated ? "NOT " : "") + exists(elements, elements.valueColumn() + (negated ? " = ?" : " " + sql + " ?"));
+        return (negated ? "NOT " : "") + exists(elements, "e." + elements.valueColumn() + (negated ? " = ?" : " " + sql + " ?"));
     }
 
     private String membership(Field field, boolean negated, List<RqlValue> values, List<Object> parameters) {
@@ -156,7 +156,7 @@ public final class RqlToSql {
         Field.Elements elements = (Field.Elements) field;
         parameters.add(elements.kind());
         values.forEach(v -> parameters.add(v.text()));
-        return (negated ? "NOT " : "") + exists(elements, elements.valueColumn() + " IN (" + placeholders + ")");
+        return (negated ? "NOT " : "") + exists(elements, "e." + elements.valueColumn() + " IN (" + placeholders + ")");
     }
 
     private String like(Field field, RqlValue value, List<Object> parameters) {
@@ -172,7 +172,7 @@ public final class RqlToSql {
         Field.Elements elements = (Field.Elements) field;
         parameters.add(elements.kind());
         parameters.add(pattern);
-        return exists(elements, "LOWER(" + elements.valueColumn() + ") LIKE ? ESCAPE '\\'");
+        return exists(elements, "LOWER(e." + elements.valueColumn() + ") LIKE ? ESCAPE '\\'");
     }
 
     private String presence(Field field, boolean negated) {
@@ -182,9 +182,10 @@ public final class RqlToSql {
         throw Rql.invalid("contains and excludes with one argument need a field that is not an array");
     }
 
+    /** @param valueCondition a condition on the element row, aliased {@code e} */
     private String exists(Field.Elements elements, String valueCondition) {
         return "EXISTS (SELECT 1 FROM " + elements.table() + " e WHERE e." + elements.ownerColumn() + " = m.id AND e."
-                + elements.kindColumn() + " = ? AND e." + valueCondition + ")";
+                + elements.kindColumn() + " = ? AND " + valueCondition + ")";
     }
 
     private void sort(RqlCall call, StringBuilder orderBy, List<Object> orderParameters) {
