@@ -1,0 +1,119 @@
+package io.mailgate.provider;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.Map;
+
+import jakarta.mail.Address;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
+
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.util.MailConnectException;
+import org.eclipse.angus.mail.util.SocketConnectException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import io.mailgate.observe.MailMetrics;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+/** Which provider failures are worth another attempt, and the one line a mail's failure_reason gets. */
+class ProviderErrorsTest {
+
+    @ParameterizedTest
+    @CsvSource({"429, true", "500, true", "502, true", "503, true", "400, false", "401, false", "403, false", "404, false", "413, false"})
+    void httpStatusDecides(int status, boolean transientFailure) {
+        assertEquals(transientFailure, ProviderErrors.isTransient(http(status, Map.of(), "")));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"421, true", "450, true", "451, true", "452, true", "550, false", "552, false", "554, false"})
+    void smtpReplyCodesDecide(int code, boolean transientFailure) throws Exception {
+        SMTPSendFailedException send = new SMTPSendFailedException("DATA", code, code + " reason", null, new Address[0],
+                new Address[0], new Address[0]);
+        assertEquals(transientFailure, ProviderErrors.isTransient(send));
+        SMTPAddressFailedException address = new SMTPAddressFailedException(new InternetAddress("a@example.com"), "RCPT TO",
+                code, code + " mailbox");
+        assertEquals(transientFailure, ProviderErrors.isTransient(address));
+    }
+
+    @Test
+    void connectionTroubleIsTransientAndBadCredentialsAreNot() {
+        assertTrue(ProviderErrors.isTransient(new MailConnectException(
+                new SocketConnectException("refused", new IOException("Connection refused"), "127.0.0.1", 25, 1000))));
+        assertTrue(ProviderErrors.isTransient(new SocketTimeoutException("read timed out")));
+        assertFalse(ProviderErrors.isTransient(new AuthenticationFailedException("535 bad credentials")));
+        // found under a wrapper, bad credentials still end the attempts
+        assertFalse(ProviderErrors.isTransient(new MessagingException("wrapped", new AuthenticationFailedException("535"))));
+    }
+
+    @Test
+    void sesThrottlingAndServerErrorsAreTransientItsRejectionsAreNot() {
+        assertTrue(ProviderErrors.isTransient(aws(400, "Throttling", "Rate exceeded")));
+        assertTrue(ProviderErrors.isTransient(aws(400, "SomethingElse", "Maximum sending rate exceeded, throttled")));
+        assertTrue(ProviderErrors.isTransient(aws(503, "ServiceUnavailable", "try later")));
+        assertTrue(ProviderErrors.isTransient(aws(429, "TooManyRequests", "slow down")));
+        assertFalse(ProviderErrors.isTransient(aws(400, "MessageRejected", "Email address is not verified")));
+        assertTrue(ProviderErrors.isTransient(SdkClientException.create("Unable to execute HTTP request")));
+    }
+
+    @Test
+    void theCauseChainIsSearchedAndAnythingUnknownIsPermanent() {
+        assertTrue(ProviderErrors.isTransient(new IllegalStateException("outer", new RuntimeException(http(503, Map.of(), "")))));
+        assertFalse(ProviderErrors.isTransient(new IllegalArgumentException("bad input")));
+        assertFalse(ProviderErrors.isTransient(null));
+    }
+
+    @Test
+    void theReasonIsOneLineWithItsKindAndIsBounded() {
+        assertEquals("transient: HTTP 503 Service Unavailable {\"message\": \"down\"}",
+                ProviderErrors.describe(http(503, Map.of(), "{\"message\":\n \"down\"}")));
+        assertEquals("permanent: HTTP 401 Unauthorized", ProviderErrors.describe(http(401, Map.of(), null)));
+        String injected = ProviderErrors.describe(new IllegalStateException("line one\r\nline two"));
+        assertEquals("permanent: IllegalStateException: line one line two", injected);
+        String longest = ProviderErrors.describe(http(500, Map.of(), "x".repeat(5_000)));
+        assertEquals("transient: ".length() + 500, longest.length());
+        assertEquals("permanent: refused (535 bad credentials)",
+                ProviderErrors.describe(new MessagingException("refused", new AuthenticationFailedException("535 bad credentials"))));
+    }
+
+    @Test
+    void retriesStopAfterTheProviderHadItsAttemptsAndAreCounted() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ProviderErrors errors = new ProviderErrors(2, new MailMetrics(registry));
+        Provider provider = new Provider("mailgun-eu", "mailgun", "kamelet:mailgun-sink", Provider.UNLIMITED, null);
+        Throwable unavailable = http(503, Map.of(), "");
+        assertTrue(errors.retryable(unavailable, null, provider));
+        assertTrue(errors.retryable(unavailable, 1, provider));
+        assertTrue(errors.retryable(unavailable, 2, provider));
+        assertFalse(errors.retryable(unavailable, 3, provider));
+        assertFalse(errors.retryable(http(400, Map.of(), ""), 0, provider));
+        assertEquals(3.0, registry.counter("mailgate.mails.retried", "provider", "mailgun-eu").count());
+    }
+
+    static HttpOperationFailedException http(int status, Map<String, String> headers, String body) {
+        String text = switch (status) {
+            case 401 -> "Unauthorized";
+            case 503 -> "Service Unavailable";
+            default -> "Status";
+        };
+        return new HttpOperationFailedException("https://api.mailgun.net/v3/example.com/messages", status, text, null, headers, body);
+    }
+
+    private static AwsServiceException aws(int status, String code, String message) {
+        return AwsServiceException.builder().statusCode(status).message(message)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message).build()).build();
+    }
+}
