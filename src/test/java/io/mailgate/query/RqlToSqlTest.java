@@ -264,32 +264,28 @@ class RqlToSqlTest {
         parameters.addAll(query.orderParameters());
         parameters.add(query.limit());
         parameters.add(query.offset());
-        List<String> ids = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement("SELECT m.id FROM mail m WHERE " + query.where()
-                + " ORDER BY " + query.orderBy() + " LIMIT ? OFFSET ?")) {
-            bind(statement, parameters);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    ids.add(rows.getString(1));
-                }
-            }
-        } catch (SQLException e) {
-            throw new AssertionError(rawQuery + " made SQL the database refused: " + query.where(), e);
-        }
-        return ids;
+        return column(rawQuery, "SELECT m.id FROM mail m WHERE " + query.where() + " ORDER BY " + query.orderBy()
+                + " LIMIT ? OFFSET ?", parameters);
     }
 
     private static long count(String rawQuery) {
         SqlQuery query = MAILS.translate(rawQuery);
-        try (PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM mail m WHERE " + query.where())) {
-            bind(statement, query.whereParameters());
+        return Long.parseLong(column(rawQuery, "SELECT COUNT(*) FROM mail m WHERE " + query.where(), query.whereParameters()).get(0));
+    }
+
+    private static List<String> column(String rawQuery, String sql, List<Object> parameters) {
+        List<String> values = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, parameters);
             try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
+                while (rows.next()) {
+                    values.add(rows.getString(1));
+                }
             }
         } catch (SQLException e) {
-            throw new AssertionError(rawQuery + " made SQL the database refused: " + query.where(), e);
+            throw new AssertionError(rawQuery + " made SQL the database refused: " + sql, e);
         }
+        return values;
     }
 
     private static void bind(PreparedStatement statement, List<Object> parameters) throws SQLException {
