@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.mailgate.api.ApiException;
-import io.mailgate.api.ErrorCode;
+import io.mailgate.platform.http.ApiException;
+import io.mailgate.platform.http.ErrorCode;
 import io.mailgate.mail.AcceptedMail;
 import io.mailgate.provider.FidesQuery;
-import io.mailgate.store.Json;
+import io.mailgate.platform.Json;
 
 /** GET /api/v1/dead-letters and the bookkeeping of POST /api/v1/dead-letters/{id}/replay. */
 public class DeadLetterEndpoints {

@@ -1,6 +1,5 @@
 package io.mailgate.deadletter;
 
-import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -10,13 +9,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 
-import io.mailgate.store.Ids;
-import io.mailgate.store.Json;
-import io.mailgate.store.Sql;
+import io.mailgate.platform.Ids;
+import io.mailgate.platform.Json;
+import io.mailgate.mail.DeliveryOutcome;
+import io.mailgate.mail.MailMetrics;
+import io.mailgate.platform.db.LikePatterns;
+import io.mailgate.platform.db.Statements;
 
 /** The dead-letter store: one row per unprocessable message, and one per mail that failed on every provider. */
 public class DeadLetterStore {
@@ -27,13 +30,13 @@ public class DeadLetterStore {
             + "last_replay_result, created_at";
     private static final int MAX_REASON = 2000;
 
-    private final DataSource dataSource;
+    private final Jdbi jdbi;
     private final Json json;
     private final Clock clock;
-    private final io.mailgate.observe.MailMetrics metrics;
+    private final MailMetrics metrics;
 
-    public DeadLetterStore(DataSource dataSource, Json json, Clock clock, io.mailgate.observe.MailMetrics metrics) {
-        this.dataSource = dataSource;
+    public DeadLetterStore(Jdbi jdbi, Json json, Clock clock, MailMetrics metrics) {
+        this.jdbi = jdbi;
         this.json = json;
         this.clock = clock;
         this.metrics = metrics;
@@ -42,15 +45,11 @@ public class DeadLetterStore {
     public String record(String source, String reason, String payload, Map<String, String> properties) {
         long now = clock.millis();
         String id = Ids.newId(now);
-        Sql.update(dataSource, "INSERT INTO dead_letter (id, source, reason, payload, properties, created_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?)", statement -> {
-                    statement.setString(1, id);
-                    statement.setString(2, source);
-                    statement.setString(3, shorten(reason));
-                    statement.setString(4, payload);
-                    statement.setString(5, json.write(properties));
-                    statement.setLong(6, now);
-                });
+        jdbi.useHandle(handle -> handle.createUpdate("INSERT INTO dead_letter (id, source, reason, payload, properties, created_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?)")
+                .bind(0, id).bind(1, source).bind(2, shorten(reason)).bind(3, payload).bind(4, json.write(properties))
+                .bind(5, now)
+                .execute());
         metrics.deadLetter(source);
         return id;
     }
@@ -62,43 +61,41 @@ public class DeadLetterStore {
                 Map.of("original_queue", queue));
     }
 
-    /** A queue message that could not be parsed or validated. */
-    public String recordFromQueue(Exception failure, String payload, String idempotencyKey) {
-        return record(DeadLetter.FROM_QUEUE, failure.getMessage(), payload,
+    /** A queue message that could not be parsed or validated, by the route that consumed it. */
+    public String recordFromQueue(String source, Exception failure, String payload, String idempotencyKey) {
+        return record(source, failure.getMessage(), payload,
                 idempotencyKey == null ? Map.of() : Map.of("idempotency_key", idempotencyKey));
     }
 
     /** One dead letter per failed mail: failing again after a replay updates its reason. */
-    public void recordFailedMail(String mailId, String reason) {
-        int updated = Sql.update(dataSource, "UPDATE dead_letter SET reason = ?, last_replay_result = ? WHERE mail_id = ?",
-                statement -> {
-                    statement.setString(1, shorten(reason));
-                    statement.setString(2, shorten("failed again: " + reason));
-                    statement.setString(3, mailId);
-                });
-        if (updated == 0) {
-            long now = clock.millis();
-            Sql.update(dataSource, "INSERT INTO dead_letter (id, source, reason, payload, properties, mail_id, created_at) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?)", statement -> {
-                        statement.setString(1, Ids.newId(now));
-                        statement.setString(2, DeadLetter.FROM_DELIVERY);
-                        statement.setString(3, shorten(reason));
-                        statement.setString(4, mailId);
-                        statement.setString(5, "{}");
-                        statement.setString(6, mailId);
-                        statement.setLong(7, now);
-                    });
+    public void recordFailedMail(DeliveryOutcome outcome) {
+        String mailId = outcome.outbound().mail().id();
+        String reason = outcome.failureReason();
+        long now = clock.millis();
+        boolean inserted = jdbi.inTransaction(handle -> {
+            int updated = handle.createUpdate("UPDATE dead_letter SET reason = ?, last_replay_result = ? WHERE mail_id = ?")
+                    .bind(0, shorten(reason)).bind(1, shorten("failed again: " + reason)).bind(2, mailId)
+                    .execute();
+            if (updated > 0) {
+                return false;
+            }
+            handle.createUpdate("INSERT INTO dead_letter (id, source, reason, payload, properties, mail_id, created_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?)")
+                    .bind(0, Ids.newId(now)).bind(1, DeadLetter.FROM_DELIVERY).bind(2, shorten(reason)).bind(3, mailId)
+                    .bind(4, "{}").bind(5, mailId).bind(6, now)
+                    .execute();
+            return true;
+        });
+        if (inserted) {
             metrics.deadLetter(DeadLetter.FROM_DELIVERY);
         }
     }
 
     public void replayed(String id, String result) {
-        Sql.update(dataSource, "UPDATE dead_letter SET replay_count = replay_count + 1, last_replay_at = ?, "
-                + "last_replay_result = ? WHERE id = ?", statement -> {
-                    statement.setLong(1, clock.millis());
-                    statement.setString(2, shorten(result));
-                    statement.setString(3, id);
-                });
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE dead_letter SET replay_count = replay_count + 1, "
+                        + "last_replay_at = ?, last_replay_result = ? WHERE id = ?")
+                .bind(0, clock.millis()).bind(1, shorten(result)).bind(2, id)
+                .execute());
     }
 
     public Optional<DeadLetter> find(String id) {
@@ -115,11 +112,8 @@ public class DeadLetterStore {
     }
 
     public long count(Filter filter) {
-        return Sql.query(dataSource, "SELECT COUNT(*) FROM dead_letter WHERE " + filter.where(),
-                statement -> Sql.bind(statement, filter.parameters()), rows -> {
-                    rows.next();
-                    return rows.getLong(1);
-                });
+        return jdbi.withHandle(handle -> Statements.bindAll(handle.createQuery("SELECT COUNT(*) FROM dead_letter WHERE "
+                + filter.where()), filter.parameters()).mapTo(Long.class).one());
     }
 
     /** Filters of GET /api/v1/dead-letters; the SQL holds only placeholders for their values. */
@@ -128,7 +122,7 @@ public class DeadLetterStore {
         String where() {
             List<String> conditions = new ArrayList<>(List.of("1 = 1"));
             source.ifPresent(s -> conditions.add("source = ?"));
-            reason.ifPresent(r -> conditions.add("LOWER(reason) LIKE ? ESCAPE '\\'"));
+            reason.ifPresent(r -> conditions.add("LOWER(reason) LIKE ?" + LikePatterns.ESCAPE));
             since.ifPresent(s -> conditions.add("created_at >= ?"));
             until.ifPresent(u -> conditions.add("created_at < ?"));
             return String.join(" AND ", conditions);
@@ -137,8 +131,7 @@ public class DeadLetterStore {
         List<Object> parameters() {
             List<Object> parameters = new ArrayList<>();
             source.ifPresent(parameters::add);
-            reason.ifPresent(r -> parameters.add("%" + r.toLowerCase(java.util.Locale.ROOT)
-                    .replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"));
+            reason.ifPresent(r -> parameters.add(LikePatterns.containing(r)));
             since.ifPresent(parameters::add);
             until.ifPresent(parameters::add);
             return parameters;
@@ -146,14 +139,15 @@ public class DeadLetterStore {
     }
 
     private List<DeadLetter> select(String sql, List<Object> parameters) {
-        return Sql.list(dataSource, sql, parameters, this::row);
+        return jdbi.withHandle(handle -> Statements.bindAll(handle.createQuery(sql), parameters).map(this::row).list());
     }
 
-    private DeadLetter row(ResultSet rows) throws SQLException, IOException {
-        return new DeadLetter(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
-                rows.getString(5) == null ? Map.of() : json.mapper().readValue(rows.getString(5), STRINGS),
-                Optional.ofNullable(rows.getString(6)), rows.getInt(7), Sql.optionalLong(rows, 8),
-                Optional.ofNullable(rows.getString(9)), rows.getLong(10));
+    private DeadLetter row(ResultSet rows, StatementContext context) throws SQLException {
+        String properties = rows.getString("properties");
+        return new DeadLetter(rows.getString("id"), rows.getString("source"), rows.getString("reason"), rows.getString("payload"),
+                properties == null ? Map.of() : json.read(properties, STRINGS), Optional.ofNullable(rows.getString("mail_id")),
+                rows.getInt("replay_count"), Statements.optionalLong(rows, "last_replay_at"),
+                Optional.ofNullable(rows.getString("last_replay_result")), rows.getLong("created_at"));
     }
 
     private static String shorten(String reason) {

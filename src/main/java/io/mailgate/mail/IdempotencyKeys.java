@@ -1,6 +1,6 @@
 package io.mailgate.mail;
 
-import io.mailgate.api.ApiException;
+import io.mailgate.platform.http.ApiException;
 
 /** Reads the idempotency key of a request: the Idempotency-Key header, or a queue message's property or id. */
 public class IdempotencyKeys {

@@ -25,16 +25,24 @@ public class MailComposer {
         this.mapper = mapper;
     }
 
-    public ComposedMail compose(MailRequest request) {
+    /** The template a template mail names, with its localizations; null for a plain mail. */
+    public Templates.Found template(MailRequest request) {
         if (!request.isTemplate()) {
+            return null;
+        }
+        return templates.lookUp(request.templateId().or(request::templateName).orElseThrow(), request.language().orElse(null));
+    }
+
+    /** A plain mail as it is; a template mail rendered with its template, its inputs and a new tracking hash. */
+    public ComposedMail compose(MailRequest request, Templates.Found template) {
+        if (template == null) {
             return ComposedMail.plain(request);
         }
         String trackingHash = Secrets.random();
         ObjectNode inputs = request.content().map(content -> ((ObjectNode) content).deepCopy())
                 .orElseGet(mapper::createObjectNode);
         inputs.put(TRACKING_INPUT, trackingHash);
-        String idOrName = request.templateId().or(request::templateName).orElseThrow();
-        Templates.Resolved resolved = templates.resolve(idOrName, request.language().orElse(null),
+        Templates.Resolved resolved = templates.render(template, request.language().orElse(null),
                 request.timeZone().orElse(null), inputs);
         Map<String, String> outputs = resolved.outputs();
         String text = Optional.ofNullable(outputs.get("text")).orElse(request.body());

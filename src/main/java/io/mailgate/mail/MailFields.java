@@ -2,8 +2,8 @@ package io.mailgate.mail;
 
 import java.util.Map;
 
-import io.mailgate.query.Field;
-import io.mailgate.query.RqlToSql;
+import io.mailgate.platform.rql.Field;
+import io.mailgate.platform.rql.RqlToSql;
 
 /** The fields of a Mail that RQL can filter, sort and select on, and where each is stored. */
 public final class MailFields {

@@ -7,10 +7,10 @@ import java.util.concurrent.locks.LockSupport;
 /** Waits, with a deadline, for a mail to be SENT or FAILED: for the few answers that must tell the real outcome. */
 public class MailOutcomes {
 
-    private final MailStore store;
+    private final MailRecords store;
     private final Duration timeout;
 
-    public MailOutcomes(MailStore store, Duration timeout) {
+    public MailOutcomes(MailRecords store, Duration timeout) {
         this.store = store;
         this.timeout = timeout;
     }

@@ -16,10 +16,10 @@ import jakarta.mail.internet.ParseException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.mailgate.api.ApiException;
-import io.mailgate.api.Bodies;
-import io.mailgate.api.ErrorCode;
-import io.mailgate.store.Json;
+import io.mailgate.platform.http.ApiException;
+import io.mailgate.platform.http.Bodies;
+import io.mailgate.platform.http.ErrorCode;
+import io.mailgate.platform.Json;
 
 /**
  * Reads a /mail/v1 send body and checks all of it before anything is stored: a request is either

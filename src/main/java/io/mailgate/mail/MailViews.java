@@ -4,19 +4,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.mailgate.query.RqlToSql;
-import io.mailgate.query.Pages;
-import io.mailgate.query.SqlQuery;
-import io.mailgate.store.Json;
+import io.mailgate.platform.rql.RqlToSql;
+import io.mailgate.platform.rql.Pages;
+import io.mailgate.platform.rql.SqlQuery;
+import io.mailgate.platform.Json;
 
 /** The JSON faces of mails: the Mail object of API.md §2 and the Extra Horizon list envelope. */
 public class MailViews {
 
     private final Json json;
-    private final MailStore store;
+    private final MailRecords store;
     private final RqlToSql rql = MailFields.rql();
 
-    public MailViews(Json json, MailStore store) {
+    public MailViews(Json json, MailRecords store) {
         this.json = json;
         this.store = store;
     }
@@ -37,7 +37,7 @@ public class MailViews {
 
     private String page(String rawQuery, boolean unsentOnly) {
         SqlQuery query = rql.translate(rawQuery);
-        MailStore.Page page = store.list(query, unsentOnly);
+        MailRecords.Page page = store.list(query, unsentOnly);
         List<Map<String, Object>> records = page.mails().stream().map(mail -> view(mail, unsentOnly)).toList();
         return json.write(Pages.envelope(query, records, page.total()));
     }

@@ -1,16 +1,13 @@
 package io.mailgate.mail;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.List;
-import java.util.Properties;
 
 import jakarta.activation.DataHandler;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
@@ -19,13 +16,13 @@ import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.util.ByteArrayDataSource;
 
+import io.mailgate.kamelet.EnvelopedMessage;
+
 /**
  * Builds the RFC 5322 message of a stored mail. Only the mail's own fields become headers: nothing
  * from the HTTP request or the queue message can reach the message.
  */
 public class MimeMessageBuilder {
-
-    private static final Session SESSION = Session.getInstance(new Properties());
 
     private final String defaultFrom;
 
@@ -39,14 +36,18 @@ public class MimeMessageBuilder {
         return providerFromAddress != null && mail.from().equals(defaultFrom) ? providerFromAddress : mail.from();
     }
 
-    public MimeMessage build(OutboundMail outbound, String providerFromAddress) throws MessagingException {
+    /**
+     * The message as its recipients see it (no Bcc header), with its envelope: sent from the sender's
+     * address to every recipient, blind ones included. This is what every provider kamelet takes.
+     */
+    public EnvelopedMessage build(OutboundMail outbound, String providerFromAddress) throws MessagingException {
         Mail mail = outbound.mail();
         InternetAddress from = new InternetAddress(from(mail, providerFromAddress), true);
-        MimeMessage message = new IdentifiedMimeMessage(messageId(mail.id(), from));
+        IdentifiedMessage message = new IdentifiedMessage(messageId(mail.id(), from));
         message.setFrom(from);
         setAddresses(message, Message.RecipientType.TO, mail.recipients().to());
         setAddresses(message, Message.RecipientType.CC, mail.recipients().cc());
-        setAddresses(message, Message.RecipientType.BCC, mail.recipients().bcc());
+        message.setEnvelope(from.getAddress(), envelopeTo(mail.recipients()));
         if (!mail.replyTo().isEmpty()) {
             message.setReplyTo(parse(mail.replyTo()));
         }
@@ -102,11 +103,15 @@ public class MimeMessageBuilder {
         part.setContent(alternative);
     }
 
-    /** The message as it would be written to a file or a socket (Bcc kept, as in a pickup directory). */
-    public static byte[] toBytes(MimeMessage message) throws MessagingException, IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
-        message.writeTo(bytes);
-        return bytes.toByteArray();
+    /** Every recipient's address, blind ones included, comma separated: the envelope's RCPT TO. */
+    private static String envelopeTo(MailRequest.Recipients recipients) throws MessagingException {
+        List<String> addresses = new java.util.ArrayList<>(recipients.count());
+        for (List<String> list : List.of(recipients.to(), recipients.cc(), recipients.bcc())) {
+            for (String address : list) {
+                addresses.add(new InternetAddress(address, true).getAddress());
+            }
+        }
+        return String.join(",", addresses);
     }
 
     private static void setAddresses(MimeMessage message, Message.RecipientType type, List<String> addresses)
@@ -134,11 +139,10 @@ public class MimeMessageBuilder {
     }
 
     /** A message whose Message-ID we choose, instead of one JavaMail derives from the local host name. */
-    private static final class IdentifiedMimeMessage extends MimeMessage {
+    private static final class IdentifiedMessage extends EnvelopedMessage {
         private final String messageId;
 
-        IdentifiedMimeMessage(String messageId) {
-            super(SESSION);
+        IdentifiedMessage(String messageId) {
             this.messageId = messageId;
         }
 

@@ -8,15 +8,15 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.mailgate.api.ApiException;
-import io.mailgate.api.Bodies;
-import io.mailgate.api.ErrorCode;
+import io.mailgate.platform.http.ApiException;
+import io.mailgate.platform.http.Bodies;
+import io.mailgate.platform.http.ErrorCode;
 import io.mailgate.mail.Addresses;
 import io.mailgate.mail.Mail;
 import io.mailgate.mail.MailOutcomes;
 import io.mailgate.mail.AcceptedMail;
 import io.mailgate.provider.FidesQuery;
-import io.mailgate.store.Json;
+import io.mailgate.platform.Json;
 
 /** /api/v1/connection: email connectors, their secrets and test emails, and their datasets. */
 public class ConnectionEndpoints {

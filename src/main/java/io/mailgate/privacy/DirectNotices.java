@@ -8,11 +8,11 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.mailgate.api.ApiException;
-import io.mailgate.api.Bodies;
+import io.mailgate.platform.http.ApiException;
+import io.mailgate.platform.http.Bodies;
 import io.mailgate.mail.AcceptedMail;
 import io.mailgate.mail.Addresses;
-import io.mailgate.store.Json;
+import io.mailgate.platform.Json;
 
 /** Any notice sent directly: POST /api/v1/email/send or a message on mailgate.privacy.email. */
 public class DirectNotices {
@@ -27,6 +27,11 @@ public class DirectNotices {
 
     /** {"action_type","to_email","body_params","language"?} → the notice. */
     public Notice parse(Object body) {
+        return parse(body, null);
+    }
+
+    /** The same, sent once per idempotency key (a queue message's key or id: a redelivery mails nobody twice). */
+    public Notice parse(Object body, String idempotencyKey) {
         JsonNode root = Bodies.jsonObject(json.mapper(), body);
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
@@ -51,7 +56,7 @@ public class DirectNotices {
             throw ApiException.validation(List.of("body", "language"), "language must be an upper-case ISO 639-1 code");
         }
         Map<String, Object> values = params.isObject() ? json.mapper().convertValue(params, Map.class) : Map.of();
-        return new Notice(null, action, to, language, values, null);
+        return new Notice(null, action, to, language, values, idempotencyKey);
     }
 
     public String answer(Notice notice, AcceptedMail accepted) {

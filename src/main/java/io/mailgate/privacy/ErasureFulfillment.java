@@ -7,7 +7,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.mailgate.store.Json;
+import io.mailgate.platform.Json;
 
 /**
  * Erasure by email (API.md §6): for each dataset of each email connector with write access, every

@@ -7,12 +7,12 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.mailgate.api.ApiException;
-import io.mailgate.api.Bodies;
-import io.mailgate.api.ErrorCode;
+import io.mailgate.platform.http.ApiException;
+import io.mailgate.platform.http.Bodies;
+import io.mailgate.platform.http.ErrorCode;
 import io.mailgate.provider.FidesKeys;
 import io.mailgate.provider.FidesQuery;
-import io.mailgate.store.Json;
+import io.mailgate.platform.Json;
 
 /** /api/v1/policy, its rules and their targets (bulk PATCH, fidesops style). */
 public class PolicyEndpoints {

@@ -1,7 +1,7 @@
 package io.mailgate.privacy;
 
 import io.mailgate.mail.AcceptedMail;
-import io.mailgate.store.Json;
+import io.mailgate.platform.Json;
 
 /** Turns a Notice into a /mail/v1 send body, and records the resulting mail on its privacy request. */
 public class PrivacyNotices {

@@ -1,6 +1,5 @@
 package io.mailgate.privacy;
 
-import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -10,13 +9,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 
-import io.mailgate.store.Ids;
-import io.mailgate.store.Json;
-import io.mailgate.store.Sql;
+import io.mailgate.platform.Ids;
+import io.mailgate.platform.Json;
+import io.mailgate.platform.db.Statements;
 
 /** Privacy requests, the mails sent for them, and their verification codes (hashes only). */
 public class PrivacyRequestStore {
@@ -28,96 +28,80 @@ public class PrivacyRequestStore {
     private static final String COLUMNS = "id, external_id, status, policy_key, identity, language, requested_at, reviewed_at, "
             + "deny_reason, finished_at, failures, created_at";
 
-    private final DataSource dataSource;
+    private final Jdbi jdbi;
     private final Json json;
     private final Clock clock;
 
-    public PrivacyRequestStore(DataSource dataSource, Json json, Clock clock) {
-        this.dataSource = dataSource;
+    public PrivacyRequestStore(Jdbi jdbi, Json json, Clock clock) {
+        this.jdbi = jdbi;
         this.json = json;
         this.clock = clock;
+    }
+
+    /** A verification code as stored: its hash, when it expires, and the wrong attempts so far. */
+    public record CodeState(String hash, long expiresAt, int attempts) {
     }
 
     public String create(String externalId, String status, String policyKey, Map<String, String> identity, String language,
                          Long requestedAt) {
         long now = clock.millis();
         String id = Ids.newId(now);
-        Sql.update(dataSource, "INSERT INTO privacy_request (id, external_id, status, policy_key, identity, language, "
-                + "requested_at, failures, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, '[]', ?, ?)", s -> {
-                    s.setString(1, id);
-                    s.setString(2, externalId);
-                    s.setString(3, status);
-                    s.setString(4, policyKey);
-                    s.setString(5, json.write(identity));
-                    s.setString(6, language);
-                    s.setObject(7, requestedAt);
-                    s.setLong(8, now);
-                    s.setLong(9, now);
-                });
+        jdbi.useHandle(handle -> handle.createUpdate("INSERT INTO privacy_request (id, external_id, status, policy_key, identity, "
+                        + "language, requested_at, failures, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, '[]', ?, ?)")
+                .bind(0, id).bind(1, externalId).bind(2, status).bind(3, policyKey).bind(4, json.write(identity))
+                .bind(5, language).bind(6, requestedAt).bind(7, now).bind(8, now)
+                .execute());
         return id;
     }
 
     /** Moves a request from one status to another; false when it was not in the expected status. */
     public boolean transition(String id, String from, String to, String denyReason) {
         long now = clock.millis();
-        return Sql.update(dataSource, "UPDATE privacy_request SET status = ?, deny_reason = COALESCE(?, deny_reason), "
-                + "reviewed_at = CASE WHEN ? IN ('approved', 'denied') THEN ? ELSE reviewed_at END, "
-                + "finished_at = CASE WHEN ? = 'complete' THEN ? ELSE finished_at END, updated_at = ? WHERE id = ? AND status = ?",
-                s -> {
-                    s.setString(1, to);
-                    s.setString(2, denyReason);
-                    s.setString(3, to);
-                    s.setLong(4, now);
-                    s.setString(5, to);
-                    s.setLong(6, now);
-                    s.setLong(7, now);
-                    s.setString(8, id);
-                    s.setString(9, from);
-                }) == 1;
+        return jdbi.withHandle(handle -> handle.createUpdate("UPDATE privacy_request SET status = ?, "
+                        + "deny_reason = COALESCE(?, deny_reason), "
+                        + "reviewed_at = CASE WHEN ? IN ('approved', 'denied') THEN ? ELSE reviewed_at END, "
+                        + "finished_at = CASE WHEN ? = 'complete' THEN ? ELSE finished_at END, updated_at = ? "
+                        + "WHERE id = ? AND status = ?")
+                .bind(0, to).bind(1, denyReason).bind(2, to).bind(3, now).bind(4, to).bind(5, now).bind(6, now).bind(7, id)
+                .bind(8, from)
+                .execute()) == 1;
     }
 
     public synchronized void addFailure(String id, String failure) {
         PrivacyRequest request = find(id).orElseThrow();
         List<String> failures = new ArrayList<>(request.failures());
         failures.add(failure);
-        Sql.update(dataSource, "UPDATE privacy_request SET failures = ?, updated_at = ? WHERE id = ?", s -> {
-            s.setString(1, json.write(failures));
-            s.setLong(2, clock.millis());
-            s.setString(3, id);
-        });
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE privacy_request SET failures = ?, updated_at = ? WHERE id = ?")
+                .bind(0, json.write(failures)).bind(1, clock.millis()).bind(2, id)
+                .execute());
     }
 
     public void recordMail(String requestId, String mailId, String kind) {
-        Sql.update(dataSource, "INSERT INTO privacy_request_mail (request_id, mail_id, kind, created_at) "
-                + "SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM privacy_request_mail WHERE request_id = ? AND mail_id = ?)",
-                s -> {
-                    s.setString(1, requestId);
-                    s.setString(2, mailId);
-                    s.setString(3, kind);
-                    s.setLong(4, clock.millis());
-                    s.setString(5, requestId);
-                    s.setString(6, mailId);
-                });
+        jdbi.useHandle(handle -> handle.createUpdate("INSERT INTO privacy_request_mail (request_id, mail_id, kind, created_at) "
+                        + "SELECT ?, ?, ?, ? WHERE NOT EXISTS "
+                        + "(SELECT 1 FROM privacy_request_mail WHERE request_id = ? AND mail_id = ?)")
+                .bind(0, requestId).bind(1, mailId).bind(2, kind).bind(3, clock.millis()).bind(4, requestId).bind(5, mailId)
+                .execute());
     }
 
     /** request id → its mails: (mail id, kind, status). */
     public Map<String, List<Map<String, Object>>> mails(List<String> requestIds) {
         Map<String, List<Map<String, Object>>> byRequest = new LinkedHashMap<>();
-        for (String id : requestIds) {
-            byRequest.put(id, Sql.query(dataSource, "SELECT p.mail_id, p.kind, m.status FROM privacy_request_mail p "
-                    + "LEFT JOIN mail m ON m.id = p.mail_id WHERE p.request_id = ? ORDER BY p.created_at, p.mail_id",
-                    s -> s.setString(1, id), rows -> {
-                        List<Map<String, Object>> mails = new ArrayList<>();
-                        while (rows.next()) {
+        jdbi.useHandle(handle -> {
+            for (String id : requestIds) {
+                byRequest.put(id, handle.createQuery("SELECT p.mail_id, p.kind, m.status FROM privacy_request_mail p "
+                                + "LEFT JOIN mail m ON m.id = p.mail_id WHERE p.request_id = ? ORDER BY p.created_at, p.mail_id")
+                        .bind(0, id)
+                        .map((rows, context) -> {
                             Map<String, Object> mail = new LinkedHashMap<>();
-                            mail.put("mail_id", rows.getString(1));
-                            mail.put("kind", rows.getString(2));
-                            mail.put("status", rows.getString(3));
-                            mails.add(mail);
-                        }
-                        return mails;
-                    }));
-        }
+                            mail.put("mail_id", rows.getString("mail_id"));
+                            mail.put("kind", rows.getString("kind"));
+                            mail.put("status", rows.getString("status"));
+                            return mail;
+                        })
+                        .list());
+            }
+        });
         return byRequest;
     }
 
@@ -126,9 +110,7 @@ public class PrivacyRequestStore {
     }
 
     public List<PrivacyRequest> page(Optional<String> id, Optional<String> status, int page, int size) {
-        List<Object> parameters = new ArrayList<>();
-        id.ifPresent(parameters::add);
-        status.ifPresent(parameters::add);
+        List<Object> parameters = filterValues(id, status);
         parameters.add(size);
         parameters.add((long) (page - 1) * size);
         return select("SELECT " + COLUMNS + " FROM privacy_request WHERE " + where(id, status)
@@ -136,65 +118,66 @@ public class PrivacyRequestStore {
     }
 
     public long count(Optional<String> id, Optional<String> status) {
-        List<Object> parameters = new ArrayList<>();
-        id.ifPresent(parameters::add);
-        status.ifPresent(parameters::add);
-        return Sql.query(dataSource, "SELECT COUNT(*) FROM privacy_request WHERE " + where(id, status),
-                s -> Sql.bind(s, parameters), rows -> {
-                    rows.next();
-                    return rows.getLong(1);
-                });
+        return jdbi.withHandle(handle -> Statements.bindAll(handle.createQuery("SELECT COUNT(*) FROM privacy_request WHERE "
+                + where(id, status)), filterValues(id, status)).mapTo(Long.class).one());
     }
 
     private static String where(Optional<String> id, Optional<String> status) {
         return (id.isPresent() ? "id = ?" : "1 = 1") + (status.isPresent() ? " AND status = ?" : "");
     }
 
+    private static List<Object> filterValues(Optional<String> id, Optional<String> status) {
+        List<Object> values = new ArrayList<>();
+        id.ifPresent(values::add);
+        status.ifPresent(values::add);
+        return values;
+    }
+
     // ---- verification codes ----------------------------------------------------------------------
 
     public void saveCode(String requestId, String codeHash, long expiresAt) {
-        Sql.update(dataSource, "DELETE FROM verification_code WHERE request_id = ?", s -> s.setString(1, requestId));
-        Sql.update(dataSource, "INSERT INTO verification_code (request_id, code_hash, expires_at, attempts) VALUES (?, ?, ?, 0)",
-                s -> {
-                    s.setString(1, requestId);
-                    s.setString(2, codeHash);
-                    s.setLong(3, expiresAt);
-                });
+        jdbi.useTransaction(handle -> {
+            handle.createUpdate("DELETE FROM verification_code WHERE request_id = ?").bind(0, requestId).execute();
+            handle.createUpdate("INSERT INTO verification_code (request_id, code_hash, expires_at, attempts) VALUES (?, ?, ?, 0)")
+                    .bind(0, requestId).bind(1, codeHash).bind(2, expiresAt)
+                    .execute();
+        });
     }
 
-    /** The code's hash, deadline and attempts so far, or empty. */
-    public Optional<long[]> codeState(String requestId, String[] hash) {
-        return Sql.query(dataSource, "SELECT code_hash, expires_at, attempts FROM verification_code WHERE request_id = ?",
-                s -> s.setString(1, requestId), rows -> {
-                    if (!rows.next()) {
-                        return Optional.<long[]>empty();
-                    }
-                    hash[0] = rows.getString(1);
-                    return Optional.of(new long[] {rows.getLong(2), rows.getLong(3)});
-                });
+    public Optional<CodeState> codeState(String requestId) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT code_hash, expires_at, attempts FROM verification_code WHERE request_id = ?")
+                .bind(0, requestId)
+                .map((rows, context) -> new CodeState(rows.getString("code_hash"), rows.getLong("expires_at"),
+                        rows.getInt("attempts")))
+                .findOne());
     }
 
     /** Counts a wrong attempt atomically; returns the attempts made. */
     public int failAttempt(String requestId) {
-        Sql.update(dataSource, "UPDATE verification_code SET attempts = attempts + 1 WHERE request_id = ?",
-                s -> s.setString(1, requestId));
-        return Sql.query(dataSource, "SELECT attempts FROM verification_code WHERE request_id = ?",
-                s -> s.setString(1, requestId), rows -> rows.next() ? rows.getInt(1) : Integer.MAX_VALUE);
+        return jdbi.inTransaction(handle -> {
+            handle.createUpdate("UPDATE verification_code SET attempts = attempts + 1 WHERE request_id = ?")
+                    .bind(0, requestId).execute();
+            return handle.createQuery("SELECT attempts FROM verification_code WHERE request_id = ?").bind(0, requestId)
+                    .mapTo(Integer.class).findOne().orElse(Integer.MAX_VALUE);
+        });
     }
 
     public void deleteCode(String requestId) {
-        Sql.update(dataSource, "DELETE FROM verification_code WHERE request_id = ?", s -> s.setString(1, requestId));
+        jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM verification_code WHERE request_id = ?")
+                .bind(0, requestId).execute());
     }
 
     private List<PrivacyRequest> select(String sql, List<Object> parameters) {
-        return Sql.list(dataSource, sql, parameters, this::row);
+        return jdbi.withHandle(handle -> Statements.bindAll(handle.createQuery(sql), parameters).map(this::row).list());
     }
 
-    private PrivacyRequest row(ResultSet rows) throws SQLException, IOException {
-        return new PrivacyRequest(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
-                json.mapper().readValue(rows.getString(5), STRINGS), Optional.ofNullable(rows.getString(6)),
-                Sql.optionalLong(rows, 7), Sql.optionalLong(rows, 8), Optional.ofNullable(rows.getString(9)),
-                Sql.optionalLong(rows, 10), json.mapper().readValue(rows.getString(11), LIST), rows.getLong(12));
+    private PrivacyRequest row(ResultSet rows, StatementContext context) throws SQLException {
+        return new PrivacyRequest(rows.getString("id"), rows.getString("external_id"), rows.getString("status"),
+                rows.getString("policy_key"), json.read(rows.getString("identity"), STRINGS),
+                Optional.ofNullable(rows.getString("language")), Statements.optionalLong(rows, "requested_at"),
+                Statements.optionalLong(rows, "reviewed_at"), Optional.ofNullable(rows.getString("deny_reason")),
+                Statements.optionalLong(rows, "finished_at"), json.read(rows.getString("failures"), LIST),
+                rows.getLong("created_at"));
     }
-
 }

@@ -13,13 +13,13 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.mailgate.api.ApiException;
-import io.mailgate.api.Bodies;
-import io.mailgate.api.ErrorCode;
+import io.mailgate.platform.http.ApiException;
+import io.mailgate.platform.http.Bodies;
+import io.mailgate.platform.http.ErrorCode;
 import io.mailgate.mail.Addresses;
 import io.mailgate.provider.FidesQuery;
 import io.mailgate.security.Secrets;
-import io.mailgate.store.Json;
+import io.mailgate.platform.Json;
 
 /**
  * Privacy requests (API.md §6): creation, identity verification, review, and the notices each
@@ -92,13 +92,13 @@ public class PrivacyRequests {
             throw new ApiException(ErrorCode.BAD_REQUEST, "Privacy request " + id + " is " + request.status()
                     + ", not identity_unverified");
         }
-        String[] hash = new String[1];
-        Optional<long[]> state = store.codeState(id, hash);
-        if (state.isEmpty() || state.get()[0] < System.currentTimeMillis() || state.get()[1] >= PrivacySettings.MAX_CODE_ATTEMPTS) {
+        Optional<PrivacyRequestStore.CodeState> state = store.codeState(id);
+        if (state.isEmpty() || state.get().expiresAt() < System.currentTimeMillis()
+                || state.get().attempts() >= PrivacySettings.MAX_CODE_ATTEMPTS) {
             store.deleteCode(id);
             throw new ApiException(ErrorCode.BAD_REQUEST, "The identity verification code has expired or was used up");
         }
-        if (!CODE.matcher(code).matches() || !Secrets.constantTimeEquals(hash[0], Secrets.sha256(id + ":" + code))) {
+        if (!CODE.matcher(code).matches() || !Secrets.constantTimeEquals(state.get().hash(), Secrets.sha256(id + ":" + code))) {
             int attempts = store.failAttempt(id);
             if (attempts >= PrivacySettings.MAX_CODE_ATTEMPTS) {
                 store.deleteCode(id);

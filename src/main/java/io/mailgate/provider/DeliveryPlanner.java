@@ -6,62 +6,116 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
+import jakarta.mail.MessagingException;
+
 import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.ServiceStatus;
 
+import io.mailgate.kamelet.EnvelopedMessage;
+import io.mailgate.mail.MimeMessageBuilder;
+import io.mailgate.mail.OutboundMail;
+
 /**
- * Decides which providers may deliver a mail, in which order: the enabled email configs that have
- * their secrets (outbox needs none), by priority; when there is none, the provider configured in
- * the file (SMTP or the outbox). A config change applies to the next mail (one made through another
- * instance, within a second: see {@link EmailConfigStore#enabledInOrder()}).
+ * Decides which providers may deliver a mail, in which order, and answers deliver-mail's questions
+ * about the {@link Delivery} it carries. The providers are the enabled email configs that have their
+ * secrets (outbox needs none), by priority; when there is none, the provider configured in the file
+ * (SMTP or the outbox). A config change applies to the next mail (one made through another instance,
+ * within a second: see {@link EmailConfigStore#enabledInOrder()}).
  */
 public class DeliveryPlanner {
-
-    static final String VIA_PROVIDER = "direct:deliver-via-provider";
-    static final String ATTEMPTS = "attempts";
 
     private final CamelContext context;
     private final EmailConfigStore store;
     private final ProviderRoutes routes;
     private final Provider fallback;
+    private final MimeMessageBuilder messages;
     private final Set<String> started = ConcurrentHashMap.newKeySet();
 
-    public DeliveryPlanner(CamelContext context, EmailConfigStore store, ProviderRoutes routes, Provider fallback) {
+    public DeliveryPlanner(CamelContext context, EmailConfigStore store, ProviderRoutes routes, Provider fallback,
+                           MimeMessageBuilder messages) {
         this.context = context;
         this.store = store;
         this.routes = routes;
         this.fallback = fallback;
+        this.messages = messages;
     }
 
-    /**
-     * Sets the exchange property {@code attempts} to the delivery's plan, {@code delivered} to false
-     * and {@code failureReason} to why no provider took it, until one does.
-     */
-    public void plan(Exchange exchange) {
-        DeliveryAttempts attempts = plannedAttempts();
-        exchange.setProperty(ATTEMPTS, attempts);
-        exchange.setProperty("delivered", false);
-        exchange.setProperty("failureReason", attempts.failureReason());
-    }
-
-    private DeliveryAttempts plannedAttempts() {
+    /** The delivery of a claimed mail, with the providers it may go through. */
+    public Delivery plan(OutboundMail outbound) {
         List<Provider> providers = new ArrayList<>();
         for (EmailConfig config : store.enabledInOrder()) {
             if (config.usable()) {
                 routes.prepare(config);
                 String endpoint = "kamelet:" + config.type().kamelet() + "/" + config.routeId();
                 ensureStarted(endpoint, config.routeId());
-                providers.add(new Provider(config.key(), config.type().wire(), endpoint,
-                        config.rateLimit().orElse(Provider.UNLIMITED), config.detail("from_address")));
+                providers.add(new Provider(config.key(), endpoint, config.rateLimit().orElse(Provider.UNLIMITED),
+                        config.detail("from_address")));
             }
         }
         if (providers.isEmpty()) {
             ensureStarted(fallback.endpoint(), fallback.endpoint().substring(fallback.endpoint().indexOf('/') + 1));
-            return new DeliveryAttempts(List.of(fallback));
+            providers.add(fallback);
         }
-        return new DeliveryAttempts(providers);
+        return new Delivery(outbound, providers);
+    }
+
+    /** The loop's condition: moves to the next provider; false once the mail is delivered or every provider failed. */
+    public boolean nextProvider(@ExchangeProperty(Delivery.PROPERTY) Delivery delivery) {
+        return delivery.advance();
+    }
+
+    /** True once a provider took the mail. */
+    public boolean delivered(@ExchangeProperty(Delivery.PROPERTY) Delivery delivery) {
+        return delivery.delivered();
+    }
+
+    public boolean rateLimited(@ExchangeProperty(Delivery.PROPERTY) Delivery delivery) {
+        return delivery.current().rateLimit() > 0;
+    }
+
+    /** Mails per second through the current provider, for everything this instance sends. */
+    public int rateLimit(@ExchangeProperty(Delivery.PROPERTY) Delivery delivery) {
+        return delivery.current().rateLimit();
+    }
+
+    public String providerKey(@ExchangeProperty(Delivery.PROPERTY) Delivery delivery) {
+        return delivery.providerKey();
+    }
+
+    /** The kamelet endpoint of the current provider. */
+    public String endpoint(@ExchangeProperty(Delivery.PROPERTY) Delivery delivery) {
+        return delivery.current().endpoint();
+    }
+
+    /** The message for the current provider (its from_address may replace the default sender), built once per provider. */
+    public EnvelopedMessage message(@ExchangeProperty(Delivery.PROPERTY) Delivery delivery) throws MessagingException {
+        if (delivery.message() == null) {
+            delivery.message(messages.build(delivery.outbound(), delivery.current().fromAddress()));
+        }
+        return delivery.message();
+    }
+
+    /** The envelope's sender: MailEnvelopeFrom. */
+    public String envelopeFrom(@ExchangeProperty(Delivery.PROPERTY) Delivery delivery) throws MessagingException {
+        return message(delivery).getEnvelopeFrom();
+    }
+
+    /** Every recipient, blind ones included: MailEnvelopeTo. */
+    public String envelopeTo(@ExchangeProperty(Delivery.PROPERTY) Delivery delivery) throws MessagingException {
+        return message(delivery).getEnvelopeTo();
+    }
+
+    /** The provider took the mail; its message id is in the ProviderMessageId header every kamelet sets. */
+    public void succeeded(@ExchangeProperty(Delivery.PROPERTY) Delivery delivery,
+                          @Header("ProviderMessageId") String providerMessageId) {
+        delivery.succeeded(providerMessageId);
+    }
+
+    /** The provider refused, or failed for good: the reason joins the delivery's failures. */
+    public void failed(Delivery delivery, Throwable failure) {
+        delivery.failed(ProviderErrors.describe(failure));
     }
 
     /**
@@ -86,46 +140,5 @@ public class DeliveryPlanner {
             }
             started.add(routeId);
         }
-    }
-
-    /**
-     * The dynamic router's next stop: the next provider, or null once delivered or out of providers.
-     * For the provider it goes to it sets the exchange properties {@code provider}, {@code providerKey},
-     * {@code providerType}, {@code providerEndpoint} and {@code providerRateLimit} (0: not limited).
-     */
-    public String next(Exchange exchange) {
-        DeliveryAttempts attempts = attempts(exchange);
-        if (!attempts.advance()) {
-            return null;
-        }
-        Provider provider = attempts.current();
-        exchange.setProperty("provider", provider);
-        exchange.setProperty("providerKey", provider.key());
-        exchange.setProperty("providerType", provider.type());
-        exchange.setProperty("providerEndpoint", provider.endpoint());
-        exchange.setProperty("providerRateLimit", provider.rateLimit());
-        return VIA_PROVIDER;
-    }
-
-    /**
-     * The provider took the mail: sets {@code delivered} and {@code providerMessageId}. Reached after a
-     * failure too (routing continues), and then ignored.
-     */
-    public void succeeded(Exchange exchange, @Header("ProviderMessageId") String providerMessageId) {
-        DeliveryAttempts attempts = attempts(exchange);
-        attempts.succeeded(providerMessageId);
-        exchange.setProperty("delivered", attempts.delivered());
-        exchange.setProperty("providerMessageId", attempts.messageId());
-    }
-
-    /** The provider refused or failed for good: sets {@code failureReason}, all providers' reasons so far. */
-    public void failed(Exchange exchange, Throwable failure) {
-        DeliveryAttempts attempts = attempts(exchange);
-        attempts.failed(ProviderErrors.describe(failure));
-        exchange.setProperty("failureReason", attempts.failureReason());
-    }
-
-    private static DeliveryAttempts attempts(Exchange exchange) {
-        return exchange.getProperty(ATTEMPTS, DeliveryAttempts.class);
     }
 }

@@ -10,7 +10,7 @@ public record EmailConfig(
         String id,
         String key,
         String name,
-        ServiceType type,
+        ProviderType type,
         Map<String, Object> details,
         int priority,
         boolean enabled,

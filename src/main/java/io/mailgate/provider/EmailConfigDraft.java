@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A validated create or PATCH body of /api/v1/email/config. */
-public record EmailConfigDraft(String key, String name, ServiceType type, Map<String, Object> details, int priority,
+public record EmailConfigDraft(String key, String name, ProviderType type, Map<String, Object> details, int priority,
                                boolean enabled, Optional<Integer> rateLimit) {
 
     public EmailConfigDraft {

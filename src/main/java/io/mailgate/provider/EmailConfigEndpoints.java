@@ -4,9 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.mailgate.api.ApiException;
-import io.mailgate.api.ErrorCode;
-import io.mailgate.store.Json;
+import io.mailgate.platform.http.ApiException;
+import io.mailgate.platform.http.ErrorCode;
+import io.mailgate.platform.Json;
 
 /** The fidesops /api/v1/email/config endpoints. Secrets go in, never out. */
 public class EmailConfigEndpoints {
@@ -84,7 +84,7 @@ public class EmailConfigEndpoints {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("key", config.key());
         view.put("name", config.name());
-        view.put("service_type", config.type().wire());
+        view.put("service_type", config.type().serviceType());
         view.put("details", config.details());
         view.put("priority", config.priority());
         view.put("enabled", config.enabled());

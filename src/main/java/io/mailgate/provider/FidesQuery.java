@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.mailgate.api.ApiException;
+import io.mailgate.platform.http.ApiException;
 
 /** The plain key=value query strings of the fidesops API (?page=1&size=50). */
 public final class FidesQuery {

@@ -14,6 +14,8 @@ import org.eclipse.angus.mail.util.MailConnectException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 
+import io.mailgate.mail.MailMetrics;
+
 /**
  * Sorts provider failures into transient (worth retrying on the same provider: connection trouble,
  * HTTP 429 and 5xx, SES throttling, SMTP 4xx) and permanent (HTTP 400/401/403/404, SMTP 5xx, SES
@@ -24,19 +26,19 @@ public class ProviderErrors {
     private static final int MAX_REASON = 500;
 
     private final int maximumRetries;
-    private final io.mailgate.observe.MailMetrics metrics;
+    private final MailMetrics metrics;
 
-    public ProviderErrors(int maximumRetries, io.mailgate.observe.MailMetrics metrics) {
+    public ProviderErrors(int maximumRetries, MailMetrics metrics) {
         this.maximumRetries = maximumRetries;
         this.metrics = metrics;
     }
 
     /** Camel's retryWhile: retry a transient failure until the provider has had its attempts. */
-    public boolean retryable(Throwable failure, Integer redeliveryCounter, Provider provider) {
+    public boolean retryable(Throwable failure, Integer redeliveryCounter, Delivery delivery) {
         int attempts = redeliveryCounter == null ? 0 : redeliveryCounter;
         boolean retry = attempts <= maximumRetries && isTransient(failure);
-        if (retry && provider != null) {
-            metrics.retried(provider.key());
+        if (retry && delivery != null) {
+            metrics.retried(delivery.providerKey());
         }
         return retry;
     }

@@ -1,6 +1,5 @@
 package io.mailgate.provider;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,8 +16,6 @@ import org.apache.camel.spi.LoadablePropertiesSource;
 public class ProviderRoutes implements LoadablePropertiesSource {
 
     private static final String PREFIX = "camel.kamelet.";
-    /** Plain and STARTTLS SMTP sockets with TCP_NODELAY; with implicit TLS JavaMail's TLS factory is kept. */
-    public static final String NO_DELAY_SOCKETS = "io.mailgate.mail.NoDelaySocketFactory";
 
     private final EmailConfigStore store;
     /** routeId → kamelet name and parameters. */
@@ -33,7 +30,14 @@ public class ProviderRoutes implements LoadablePropertiesSource {
 
     /** Makes the config's parameters available under its route id, once per version. */
     public void prepare(EmailConfig config) {
-        routes.computeIfAbsent(config.routeId(), id -> new Route(config.type().kamelet(), parameters(config)));
+        routes.computeIfAbsent(config.routeId(), id -> new Route(config.type().kamelet(),
+                config.type().kameletParameters(config.details(), store.secrets(config))));
+    }
+
+    /** The provider configured in the file, under a route id of its own; returns its kamelet endpoint. */
+    public String register(String routeId, ProviderType type, Map<String, Object> details, Map<String, String> secrets) {
+        routes.put(routeId, new Route(type.kamelet(), type.kameletParameters(details, secrets)));
+        return "kamelet:" + type.kamelet() + "/" + routeId;
     }
 
     @Override
@@ -74,44 +78,5 @@ public class ProviderRoutes implements LoadablePropertiesSource {
     @Override
     public void reloadProperties(String location) {
         // nothing to reload: a changed config gets a new version and so a new route id
-    }
-
-    private Map<String, String> parameters(EmailConfig config) {
-        Map<String, String> secrets = store.secrets(config);
-        Map<String, String> parameters = new LinkedHashMap<>();
-        switch (config.type()) {
-            case MAILGUN -> {
-                parameters.put("baseUrl", config.detail("base_url"));
-                parameters.put("apiVersion", config.detail("api_version"));
-                parameters.put("domain", config.detail("domain"));
-                parameters.put("apiKey", secrets.get("mailgun_api_key"));
-            }
-            case SES -> {
-                parameters.put("region", config.detail("region"));
-                parameters.put("accessKey", secrets.get("aws_access_key_id"));
-                parameters.put("secretKey", secrets.get("aws_secret_access_key"));
-                String endpoint = config.detail("endpoint_override");
-                parameters.put("overrideEndpoint", Boolean.toString(endpoint != null));
-                if (endpoint != null) {
-                    parameters.put("uriEndpointOverride", endpoint);
-                }
-            }
-            case SMTP -> {
-                if (!"tls".equals(config.detail("security"))) {
-                    parameters.put("socketFactoryClass", NO_DELAY_SOCKETS);
-                }
-                parameters.put("host", config.detail("host"));
-                parameters.put("port", config.detail("port"));
-                parameters.put("ssl", Boolean.toString("tls".equals(config.detail("security"))));
-                parameters.put("startTls", Boolean.toString("starttls".equals(config.detail("security"))));
-                if (secrets.containsKey("username")) {
-                    parameters.put("username", secrets.get("username"));
-                    parameters.put("password", secrets.get("password"));
-                }
-            }
-            case OUTBOX -> parameters.put("directory", config.detail("directory"));
-            default -> throw new IllegalStateException(config.type().name());
-        }
-        return parameters;
     }
 }

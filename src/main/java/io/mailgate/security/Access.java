@@ -1,7 +1,7 @@
 package io.mailgate.security;
 
-import io.mailgate.api.ApiException;
-import io.mailgate.api.ErrorCode;
+import io.mailgate.platform.http.ApiException;
+import io.mailgate.platform.http.ErrorCode;
 
 /**
  * Checks the bearer token of a request against the scope a flow needs. Flows call

@@ -1,14 +1,9 @@
 package io.mailgate.security;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.Optional;
 import java.util.Set;
 
-import javax.sql.DataSource;
-
-import io.mailgate.store.Sql;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * API clients: the root client from configuration, and the clients it (or another client holding
@@ -16,13 +11,13 @@ import io.mailgate.store.Sql;
  */
 public class Clients {
 
-    private final DataSource dataSource;
+    private final Jdbi jdbi;
     private final Tokens tokens;
     private final String rootId;
     private final String rootSecret;
 
-    public Clients(DataSource dataSource, Tokens tokens, String rootId, String rootSecret) {
-        this.dataSource = dataSource;
+    public Clients(Jdbi jdbi, Tokens tokens, String rootId, String rootSecret) {
+        this.jdbi = jdbi;
         this.tokens = tokens;
         this.rootId = rootId;
         this.rootSecret = rootSecret;
@@ -37,46 +32,33 @@ public class Clients {
             return Secrets.constantTimeEquals(secret, rootSecret)
                     ? Optional.of(new Principal(rootId, Scopes.ALL)) : Optional.empty();
         }
-        return Sql.query(dataSource, "SELECT secret_hash, scopes FROM api_client WHERE client_id = ?",
-                statement -> statement.setString(1, clientId),
-                rows -> rows.next() && Secrets.constantTimeEquals(rows.getString(1), Secrets.sha256(secret))
-                        ? Optional.of(new Principal(clientId, Scopes.split(rows.getString(2))))
-                        : Optional.<Principal>empty());
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT secret_hash, scopes FROM api_client WHERE client_id = ?")
+                        .bind(0, clientId)
+                        .map((rows, context) -> Secrets.constantTimeEquals(rows.getString("secret_hash"), Secrets.sha256(secret))
+                                ? Optional.of(new Principal(clientId, Scopes.split(rows.getString("scopes"))))
+                                : Optional.<Principal>empty())
+                        .findOne())
+                .flatMap(principal -> principal);
     }
 
     public Credentials create(Set<String> scopes) {
         String clientId = Secrets.random().substring(0, 24);
         String secret = Secrets.random();
-        Sql.update(dataSource, "INSERT INTO api_client (client_id, secret_hash, scopes, created_at) VALUES (?, ?, ?, ?)",
-                statement -> {
-                    statement.setString(1, clientId);
-                    statement.setString(2, Secrets.sha256(secret));
-                    statement.setString(3, Scopes.join(scopes));
-                    statement.setLong(4, System.currentTimeMillis());
-                });
+        jdbi.useHandle(handle -> handle.createUpdate(
+                        "INSERT INTO api_client (client_id, secret_hash, scopes, created_at) VALUES (?, ?, ?, ?)")
+                .bind(0, clientId).bind(1, Secrets.sha256(secret)).bind(2, Scopes.join(scopes)).bind(3, System.currentTimeMillis())
+                .execute());
         return new Credentials(clientId, secret);
     }
 
     /** Removes the client and every token it holds. */
     public boolean delete(String clientId) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try (PreparedStatement clientTokens = connection.prepareStatement("DELETE FROM access_token WHERE client_id = ?");
-                 PreparedStatement client = connection.prepareStatement("DELETE FROM api_client WHERE client_id = ?")) {
-                clientTokens.setString(1, clientId);
-                clientTokens.executeUpdate();
-                client.setString(1, clientId);
-                boolean deleted = client.executeUpdate() > 0;
-                connection.commit();
-                tokens.forgetRemembered();
-                return deleted;
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot delete client", e);
-        }
+        boolean deleted = jdbi.inTransaction(handle -> {
+            handle.createUpdate("DELETE FROM access_token WHERE client_id = ?").bind(0, clientId).execute();
+            return handle.createUpdate("DELETE FROM api_client WHERE client_id = ?").bind(0, clientId).execute() > 0;
+        });
+        tokens.forgetRemembered();
+        return deleted;
     }
 
     public record Credentials(String clientId, String clientSecret) {

@@ -10,10 +10,10 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.mailgate.api.ApiException;
-import io.mailgate.api.Bodies;
-import io.mailgate.api.ErrorCode;
-import io.mailgate.store.Json;
+import io.mailgate.platform.http.ApiException;
+import io.mailgate.platform.http.Bodies;
+import io.mailgate.platform.http.ErrorCode;
+import io.mailgate.platform.Json;
 
 /** The OAuth token and client endpoints of both API families. */
 public class TokenEndpoints {

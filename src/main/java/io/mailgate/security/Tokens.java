@@ -6,9 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import javax.sql.DataSource;
-
-import io.mailgate.store.Sql;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * Opaque bearer tokens. The database keeps only their SHA-256, so a leaked table grants nothing,
@@ -26,7 +24,7 @@ public class Tokens {
     static final long REMEMBER_MILLIS = 1000;
     private static final int MAX_REMEMBERED = 10_000;
 
-    private final DataSource dataSource;
+    private final Jdbi jdbi;
     private final long accessTtlSeconds;
     private final Clock clock;
     /** By token hash: access tokens found valid within the last {@link #REMEMBER_MILLIS}. */
@@ -34,8 +32,8 @@ public class Tokens {
     /** Counts forgetRemembered(): an entry read from the database before the last one is not used. */
     private final AtomicLong forgets = new AtomicLong();
 
-    public Tokens(DataSource dataSource, long accessTtlSeconds, Clock clock) {
-        this.dataSource = dataSource;
+    public Tokens(Jdbi jdbi, long accessTtlSeconds, Clock clock) {
+        this.jdbi = jdbi;
         this.accessTtlSeconds = accessTtlSeconds;
         this.clock = clock;
     }
@@ -63,23 +61,23 @@ public class Tokens {
                 return new Lookup(Optional.of(known.principal()), false);
             }
         }
-        return Sql.query(dataSource,
-                "SELECT client_id, scopes, expires_at FROM access_token WHERE token_hash = ? AND kind = ?",
-                statement -> {
-                    statement.setString(1, hash);
-                    statement.setString(2, kind);
-                },
-                rows -> {
-                    if (!rows.next()) {
-                        return new Lookup(Optional.empty(), false);
-                    }
-                    Principal principal = new Principal(rows.getString(1), Scopes.split(rows.getString(2)));
-                    long expiresAt = rows.getLong(3);
-                    if (kind.equals(ACCESS) && expiresAt > now) {
-                        remember(hash, new Remembered(principal, expiresAt, now + REMEMBER_MILLIS, generation));
-                    }
-                    return new Lookup(Optional.of(principal), expiresAt <= now);
-                });
+        Optional<Stored> stored = jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT client_id, scopes, expires_at FROM access_token WHERE token_hash = ? AND kind = ?")
+                .bind(0, hash).bind(1, kind)
+                .map((rows, context) -> new Stored(new Principal(rows.getString("client_id"),
+                        Scopes.split(rows.getString("scopes"))), rows.getLong("expires_at")))
+                .findOne());
+        if (stored.isEmpty()) {
+            return new Lookup(Optional.empty(), false);
+        }
+        long expiresAt = stored.get().expiresAt();
+        if (kind.equals(ACCESS) && expiresAt > now) {
+            remember(hash, new Remembered(stored.get().principal(), expiresAt, now + REMEMBER_MILLIS, generation));
+        }
+        return new Lookup(Optional.of(stored.get().principal()), expiresAt <= now);
+    }
+
+    private record Stored(Principal principal, long expiresAt) {
     }
 
     /** After tokens were deleted (a client removed): look every token up again. */
@@ -100,23 +98,18 @@ public class Tokens {
 
     /** Refresh tokens are single use. */
     public boolean revoke(String token) {
-        return Sql.update(dataSource, "DELETE FROM access_token WHERE token_hash = ?",
-                statement -> statement.setString(1, Secrets.sha256(token))) > 0;
+        return jdbi.withHandle(handle -> handle.createUpdate("DELETE FROM access_token WHERE token_hash = ?")
+                .bind(0, Secrets.sha256(token)).execute()) > 0;
     }
-
 
     private String issue(Principal principal, String kind, long ttlSeconds) {
         String token = Secrets.random();
         long expiresAt = clock.millis() + ttlSeconds * 1000;
-        Sql.update(dataSource,
-                "INSERT INTO access_token (token_hash, client_id, scopes, kind, expires_at) VALUES (?, ?, ?, ?, ?)",
-                statement -> {
-                    statement.setString(1, Secrets.sha256(token));
-                    statement.setString(2, principal.clientId());
-                    statement.setString(3, Scopes.join(principal.scopes()));
-                    statement.setString(4, kind);
-                    statement.setLong(5, expiresAt);
-                });
+        jdbi.useHandle(handle -> handle.createUpdate(
+                        "INSERT INTO access_token (token_hash, client_id, scopes, kind, expires_at) VALUES (?, ?, ?, ?, ?)")
+                .bind(0, Secrets.sha256(token)).bind(1, principal.clientId()).bind(2, Scopes.join(principal.scopes()))
+                .bind(3, kind).bind(4, expiresAt)
+                .execute());
         return token;
     }
 

@@ -11,14 +11,14 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.mailgate.api.ApiException;
-import io.mailgate.api.Bodies;
-import io.mailgate.api.ErrorCode;
-import io.mailgate.query.Field;
-import io.mailgate.query.Pages;
-import io.mailgate.query.RqlToSql;
-import io.mailgate.query.SqlQuery;
-import io.mailgate.store.Json;
+import io.mailgate.platform.http.ApiException;
+import io.mailgate.platform.http.Bodies;
+import io.mailgate.platform.http.ErrorCode;
+import io.mailgate.platform.rql.Field;
+import io.mailgate.platform.rql.Pages;
+import io.mailgate.platform.rql.RqlToSql;
+import io.mailgate.platform.rql.SqlQuery;
+import io.mailgate.platform.Json;
 
 /** The /localizations/v1 endpoints. */
 public class LocalizationEndpoints {

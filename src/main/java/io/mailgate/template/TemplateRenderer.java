@@ -22,8 +22,8 @@ import com.github.mustachejava.Mustache;
 import com.github.mustachejava.MustacheException;
 import com.github.mustachejava.MustacheFactory;
 
-import io.mailgate.api.ApiException;
-import io.mailgate.api.ErrorCode;
+import io.mailgate.platform.http.ApiException;
+import io.mailgate.platform.http.ErrorCode;
 import io.mailgate.mail.Headers;
 
 /**

@@ -8,11 +8,11 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.mailgate.api.ApiException;
-import io.mailgate.api.Bodies;
-import io.mailgate.api.ErrorCode;
+import io.mailgate.platform.http.ApiException;
+import io.mailgate.platform.http.Bodies;
+import io.mailgate.platform.http.ErrorCode;
 import io.mailgate.mail.Headers;
-import io.mailgate.store.Json;
+import io.mailgate.platform.Json;
 
 /** Reads and checks template bodies of POST and PUT /templates/v2. */
 public class TemplateRequests {
@@ -66,7 +66,7 @@ public class TemplateRequests {
     private static String name(JsonNode node) {
         if (!node.isTextual() || node.asText().isBlank() || node.asText().length() > MAX_NAME
                 || Headers.hasControlCharacters(node.asText())) {
-            throw io.mailgate.api.ApiException.fieldFormat("name", "name must be a string of 1 to " + MAX_NAME
+            throw io.mailgate.platform.http.ApiException.fieldFormat("name", "name must be a string of 1 to " + MAX_NAME
                     + " characters without line breaks");
         }
         return node.asText();

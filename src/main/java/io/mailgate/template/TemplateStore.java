@@ -1,28 +1,26 @@
 package io.mailgate.template;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 
-import io.mailgate.api.ApiException;
-import io.mailgate.api.ErrorCode;
-import io.mailgate.query.SqlQuery;
-import io.mailgate.store.Ids;
-import io.mailgate.store.Json;
-import io.mailgate.store.Sql;
-import io.mailgate.store.UniqueViolation;
+import io.mailgate.platform.Ids;
+import io.mailgate.platform.Json;
+import io.mailgate.platform.db.RqlSelect;
+import io.mailgate.platform.db.UniqueViolation;
+import io.mailgate.platform.http.ApiException;
+import io.mailgate.platform.http.ErrorCode;
+import io.mailgate.platform.rql.SqlQuery;
 
 /** Stored templates. A template is found by id or by name; names are unique. */
 public class TemplateStore {
@@ -32,12 +30,12 @@ public class TemplateStore {
     private static final String COLUMNS = "m.id, m.name, m.description, m.inputs, m.outputs, m.creation_timestamp, "
             + "m.update_timestamp";
 
-    private final DataSource dataSource;
+    private final Jdbi jdbi;
     private final Json json;
     private final Clock clock;
 
-    public TemplateStore(DataSource dataSource, Json json, Clock clock) {
-        this.dataSource = dataSource;
+    public TemplateStore(Jdbi jdbi, Json json, Clock clock) {
+        this.jdbi = jdbi;
         this.json = json;
         this.clock = clock;
     }
@@ -46,19 +44,13 @@ public class TemplateStore {
         long now = clock.millis();
         Template template = new Template(Ids.newId(now), draft.name(), draft.description(), draft.inputs(),
                 draft.outputs(), now, now, null);
-        inTransaction(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO template (id, name, description, "
-                    + "inputs, outputs, creation_timestamp, update_timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                insert.setString(1, template.id());
-                insert.setString(2, template.name());
-                insert.setString(3, template.description());
-                insert.setString(4, json.write(template.inputs()));
-                insert.setString(5, json.write(template.outputs()));
-                insert.setLong(6, now);
-                insert.setLong(7, now);
-                insert.executeUpdate();
-            }
-            saveKeys(connection, template.id(), draft.localizationKeys());
+        inTransaction(handle -> {
+            handle.createUpdate("INSERT INTO template (id, name, description, inputs, outputs, creation_timestamp, "
+                            + "update_timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                    .bind(0, template.id()).bind(1, template.name()).bind(2, template.description())
+                    .bind(3, json.write(template.inputs())).bind(4, json.write(template.outputs())).bind(5, now).bind(6, now)
+                    .execute();
+            saveKeys(handle, template.id(), draft.localizationKeys());
         }, template.name());
         return template;
     }
@@ -68,37 +60,26 @@ public class TemplateStore {
         long now = Math.max(clock.millis(), current.updateTimestamp() + 1);
         Template updated = new Template(current.id(), draft.name(), draft.description(), draft.inputs(), draft.outputs(),
                 current.creationTimestamp(), now, null);
-        inTransaction(connection -> {
-            try (PreparedStatement update = connection.prepareStatement("UPDATE template SET name = ?, description = ?, "
-                    + "inputs = ?, outputs = ?, update_timestamp = ? WHERE id = ?");
-                 PreparedStatement clear = connection.prepareStatement(
-                         "DELETE FROM template_localization_key WHERE template_id = ?")) {
-                update.setString(1, updated.name());
-                update.setString(2, updated.description());
-                update.setString(3, json.write(updated.inputs()));
-                update.setString(4, json.write(updated.outputs()));
-                update.setLong(5, now);
-                update.setString(6, updated.id());
-                if (update.executeUpdate() == 0) {
-                    throw unknown(current.id());
-                }
-                clear.setString(1, updated.id());
-                clear.executeUpdate();
+        inTransaction(handle -> {
+            int updatedRows = handle.createUpdate("UPDATE template SET name = ?, description = ?, inputs = ?, outputs = ?, "
+                            + "update_timestamp = ? WHERE id = ?")
+                    .bind(0, updated.name()).bind(1, updated.description()).bind(2, json.write(updated.inputs()))
+                    .bind(3, json.write(updated.outputs())).bind(4, now).bind(5, updated.id())
+                    .execute();
+            if (updatedRows == 0) {
+                throw unknown(current.id());
             }
-            saveKeys(connection, updated.id(), draft.localizationKeys());
+            handle.createUpdate("DELETE FROM template_localization_key WHERE template_id = ?").bind(0, updated.id()).execute();
+            saveKeys(handle, updated.id(), draft.localizationKeys());
         }, updated.name());
         return updated;
     }
 
     public void delete(String id) {
-        inTransaction(connection -> {
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM template WHERE id = ?")) {
-                delete.setString(1, id);
-                if (delete.executeUpdate() == 0) {
-                    throw unknown(id);
-                }
-            }
-        }, null);
+        int deleted = jdbi.withHandle(handle -> handle.createUpdate("DELETE FROM template WHERE id = ?").bind(0, id).execute());
+        if (deleted == 0) {
+            throw unknown(id);
+        }
     }
 
     public Optional<Template> find(String idOrName) {
@@ -114,63 +95,31 @@ public class TemplateStore {
                 + "LEFT JOIN template_localization_key k ON k.template_id = m.id "
                 + "LEFT JOIN localization l ON l.localization_key = k.localization_key "
                 + "WHERE m.id = ? OR m.name = ?";
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, Ids.looksLikeId(idOrName) ? idOrName : "");
-            statement.setString(2, idOrName);
-            Map<String, Template> templates = new LinkedHashMap<>();
-            Map<String, Map<String, Map<String, String>>> texts = new LinkedHashMap<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    Template template = templates.computeIfAbsent(rows.getString(1), id -> read(rows));
+        Map<String, Template> templates = new LinkedHashMap<>();
+        Map<String, Map<String, Map<String, String>>> texts = new LinkedHashMap<>();
+        jdbi.useHandle(handle -> handle.createQuery(sql)
+                .bind(0, Ids.looksLikeId(idOrName) ? idOrName : "").bind(1, idOrName)
+                .map((rows, context) -> {
+                    Template template = templates.computeIfAbsent(rows.getString("id"), id -> read(rows));
                     Map<String, Map<String, String>> byKey = texts.computeIfAbsent(template.id(), id -> new LinkedHashMap<>());
-                    if (rows.getString(8) != null) {
-                        byKey.put(rows.getString(8), json.mapper().readValue(rows.getString(9), STRING_MAP));
+                    if (rows.getString("localization_key") != null) {
+                        byKey.put(rows.getString("localization_key"), json.read(rows.getString("text"), STRING_MAP));
                     }
-                }
-            }
-            // A name that happens to look like another template's id: the id wins.
-            Template template = templates.containsKey(idOrName) ? templates.get(idOrName)
-                    : templates.values().stream().findFirst().orElse(null);
-            return Optional.ofNullable(template).map(t -> new Rendering(t, new Localized(texts.get(t.id()))));
-        } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("Cannot read template", e);
-        }
+                    return template;
+                })
+                .list());
+        // A name that happens to look like another template's id: the id wins.
+        Template template = templates.containsKey(idOrName) ? templates.get(idOrName)
+                : templates.values().stream().findFirst().orElse(null);
+        return Optional.ofNullable(template).map(t -> new Rendering(t, new Localized(texts.get(t.id()))));
     }
 
     public List<Template> list(SqlQuery query) {
-        List<Object> parameters = new ArrayList<>(query.whereParameters());
-        parameters.addAll(query.orderParameters());
-        parameters.add(query.limit());
-        parameters.add(query.offset());
-        String sql = "SELECT " + COLUMNS + " FROM template m WHERE " + query.where() + " ORDER BY " + query.orderBy()
-                + " LIMIT ? OFFSET ?";
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            Sql.bind(statement, parameters);
-            List<Template> templates = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    templates.add(read(rows));
-                }
-            }
-            return templates;
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot list templates", e);
-        }
+        return jdbi.withHandle(handle -> RqlSelect.page(handle, COLUMNS, "template m", query, (rows, context) -> read(rows)));
     }
 
     public long count(SqlQuery query) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM template m WHERE " + query.where())) {
-            Sql.bind(statement, query.whereParameters());
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot count templates", e);
-        }
+        return jdbi.withHandle(handle -> RqlSelect.count(handle, "template m", query));
     }
 
     /** A template and the localizations it needs. */
@@ -179,49 +128,32 @@ public class TemplateStore {
 
     private Template read(ResultSet rows) {
         try {
-            return new Template(rows.getString(1), rows.getString(2), rows.getString(3),
-                    json.mapper().readValue(rows.getString(4), STRING_MAP),
-                    json.mapper().readValue(rows.getString(5), STRING_MAP),
-                    rows.getLong(6), rows.getLong(7), null);
-        } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            return new Template(rows.getString("id"), rows.getString("name"), rows.getString("description"),
+                    json.read(rows.getString("inputs"), STRING_MAP), json.read(rows.getString("outputs"), STRING_MAP),
+                    rows.getLong("creation_timestamp"), rows.getLong("update_timestamp"), null);
+        } catch (SQLException e) {
             throw new IllegalStateException("Cannot read template", e);
         }
     }
 
-    private static void saveKeys(Connection connection, String templateId, Set<String> keys) throws SQLException {
+    private static void saveKeys(Handle handle, String templateId, Set<String> keys) {
         if (keys.isEmpty()) {
             return;
         }
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO template_localization_key (template_id, localization_key) VALUES (?, ?)")) {
-            for (String key : keys) {
-                insert.setString(1, templateId);
-                insert.setString(2, key);
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
+        var batch = handle.prepareBatch("INSERT INTO template_localization_key (template_id, localization_key) VALUES (?, ?)");
+        keys.forEach(key -> batch.bind(0, templateId).bind(1, key).add());
+        batch.execute();
     }
 
-    private interface Work {
-        void run(Connection connection) throws SQLException;
-    }
-
-    private void inTransaction(Work work, String name) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                work.run(connection);
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
+    /** A name is unique: saving a second template under it is the caller's error. */
+    private void inTransaction(java.util.function.Consumer<Handle> work, String name) {
+        try {
+            jdbi.useTransaction(work::accept);
+        } catch (RuntimeException e) {
             if (UniqueViolation.is(e)) {
                 throw new ApiException(ErrorCode.RESOURCE_ALREADY_EXISTS, "A template named " + name + " already exists");
             }
-            throw new IllegalStateException("Cannot save template", e);
+            throw e;
         }
     }
 

@@ -5,8 +5,8 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.mailgate.api.ApiException;
-import io.mailgate.api.ErrorCode;
+import io.mailgate.platform.http.ApiException;
+import io.mailgate.platform.http.ErrorCode;
 
 /** Finds a template (stored first, then built-in) and renders it: what a template mail and /resolve share. */
 public class Templates {
@@ -21,17 +21,34 @@ public class Templates {
         this.renderer = renderer;
     }
 
-    public Resolved resolve(String idOrName, String language, String timeZone, JsonNode inputs) {
+    /**
+     * A template by id or name, with the localizations it uses: a stored one first, else the built-in
+     * notice of that name in the language (English when it has none in that language).
+     */
+    public Found lookUp(String idOrName, String language) {
         String lang = language == null ? Localized.FALLBACK_LANGUAGE : language;
         Optional<TemplateStore.Rendering> stored = store.load(idOrName);
         if (stored.isPresent()) {
-            Template template = stored.get().template();
-            return new Resolved(template.id(), template.name(),
-                    renderer.render(template, stored.get().localized(), lang, timeZone, inputs));
+            return new Found(stored.get().template(), stored.get().localized(), true);
         }
         Template builtIn = builtIns.find(idOrName, lang)
                 .orElseThrow(() -> new ApiException(ErrorCode.RESOURCE_UNKNOWN, "Template " + idOrName + " is unknown"));
-        return new Resolved(null, builtIn.name(), renderer.render(builtIn, new Localized(Map.of()), lang, timeZone, inputs));
+        return new Found(builtIn, new Localized(Map.of()), false);
+    }
+
+    /** Renders every output of a template found by {@link #lookUp}. */
+    public Resolved render(Found found, String language, String timeZone, JsonNode inputs) {
+        String lang = language == null ? Localized.FALLBACK_LANGUAGE : language;
+        return new Resolved(found.stored() ? found.template().id() : null, found.template().name(),
+                renderer.render(found.template(), found.localized(), lang, timeZone, inputs));
+    }
+
+    public Resolved resolve(String idOrName, String language, String timeZone, JsonNode inputs) {
+        return render(lookUp(idOrName, language), language, timeZone, inputs);
+    }
+
+    /** A template and the localizations it uses; {@code stored} is false for a built-in notice. */
+    public record Found(Template template, Localized localized, boolean stored) {
     }
 
     /** A stored template, or a built-in one in English, for GET by id or name. */

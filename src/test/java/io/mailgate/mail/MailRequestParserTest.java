@@ -20,9 +20,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import io.mailgate.api.ApiException;
-import io.mailgate.api.ErrorCode;
-import io.mailgate.store.Json;
+import io.mailgate.platform.http.ApiException;
+import io.mailgate.platform.http.ErrorCode;
+import io.mailgate.platform.Json;
 
 /** A /mail/v1 send body is wholly valid, or answered with the one client error that names its first problem. */
 class MailRequestParserTest {

@@ -273,7 +273,14 @@ class PrivacyFlowIT {
             producer.sendTo("mailgate.privacy.email", "{\"action_type\":\"nonsense\"}", Map.of());
         }
         Waiter.until(Duration.ofSeconds(20), "the invalid notice to be a dead letter", () ->
-                api.get("/api/v1/dead-letters?source=receive-mail&reason=action_type", token).json().get("total").asInt() >= 1);
+                api.get("/api/v1/dead-letters?source=receive-privacy-notice&reason=action_type", token).json().get("total").asInt() >= 1);
+        // Replayed, it goes through the notice flow again (not the mail flow) and fails with the same reason.
+        String letter = api.get("/api/v1/dead-letters?source=receive-privacy-notice&reason=action_type", token).json()
+                .get("items").get(0).get("id").asText();
+        Api.Response replay = api.postJson("/api/v1/dead-letters/" + letter + "/replay", token, Map.of());
+        assertEquals(200, replay.status(), replay.body());
+        assertEquals("failed", replay.json().get("status").asText());
+        assertTrue(replay.json().get("reason").asText().contains("action_type"), replay.body());
     }
 
     // ---- helpers ------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ import io.mailgate.support.Waiter;
 class ProviderDeliveryIT {
 
     private static final String DOMAIN = "mg.example.com";
-    private static final String MAILGUN_PATH = "/v3/" + DOMAIN + "/messages";
+    private static final String MAILGUN_PATH = "/v3/" + DOMAIN + "/messages.mime";
     private static final int RETRIES = 2;
 
     private final String mailgunKey = "key-" + UUID.randomUUID();
@@ -143,17 +143,19 @@ class ProviderDeliveryIT {
 
     @Test
     @Order(1)
-    void mailgunGetsEveryFormPartAndBasicAuth() throws Exception {
+    void mailgunGetsTheMimeMessageEveryRecipientAndBasicAuth() throws Exception {
         mailgun.stubFor(post(urlEqualTo(MAILGUN_PATH)).willReturn(okJson(
                 "{\"id\":\"<20261121.abc@mg.example.com>\",\"message\":\"Queued. Thank you.\"}")));
         configure("mailgun-us", "mailgun", Map.of("domain", DOMAIN, "base_url", mailgun.baseUrl()), 1,
                 Map.of("mailgun_api_key", mailgunKey));
 
         Map<String, Object> request = fullMail("Via Mailgun");
-        JsonNode sent = awaitStatus(send(request), "sent");
+        String id = send(request);
+        JsonNode sent = awaitStatus(id, "sent");
         assertEquals("mailgun-us", sent.get("provider").asText());
         assertEquals("<20261121.abc@mg.example.com>", sent.get("aws_message_id").asText());
 
+        // Mailgun's documented MIME request: POST /v3/{domain}/messages.mime, multipart form, to + message.
         List<ServeEvent> calls = mailgun.getAllServeEvents();
         assertEquals(1, calls.size());
         Request call = calls.get(0).getRequest();
@@ -161,24 +163,27 @@ class ProviderDeliveryIT {
         assertEquals("Basic " + Base64.getEncoder().encodeToString(("api:" + mailgunKey).getBytes(StandardCharsets.UTF_8)),
                 call.getHeader("Authorization"));
         assertTrue(call.getHeader("Content-Type").startsWith("multipart/form-data"));
-        Map<String, List<String>> parts = parts(call);
-        assertEquals(List.of("Sender <sender@example.org>"), parts.get("from"));
-        assertEquals(List.of("to@example.com", "to2@example.com"), parts.get("to"));
-        assertEquals(List.of("cc@example.com"), parts.get("cc"));
-        assertEquals(List.of("bcc@example.com"), parts.get("bcc"));
-        assertEquals(List.of("Via Mailgun"), parts.get("subject"));
-        assertEquals(List.of("Plain body ü"), parts.get("text"));
-        assertEquals(List.of("replies@example.com"), parts.get("h:Reply-To"));
-        Request.Part attachment = call.getParts().stream().filter(p -> p.getName().equals("attachment")).findFirst().orElseThrow();
-        assertTrue(attachment.getHeader("Content-Disposition").firstValue().contains("filename=\"report.pdf\""));
-        assertTrue(attachment.getHeader("Content-Type").firstValue().startsWith("application/pdf"));
-        assertEquals("%PDF-1.4 fake", attachment.getBody().asString());
+        assertEquals(List.of("to@example.com", "to2@example.com", "cc@example.com", "bcc@example.com"), parts(call).get("to"),
+                "every recipient, blind ones too, in the envelope");
+        MimeMessage message = mimePart(call);
+        assertEquals("<" + id + "@example.org>", message.getMessageID(), "Mailgate's Message-ID, not one Mailgun makes");
+        assertEquals("Sender <sender@example.org>", message.getFrom()[0].toString());
+        assertEquals("to@example.com, to2@example.com", message.getHeader("To", ", "));
+        assertEquals("cc@example.com", message.getHeader("Cc", ", "));
+        assertEquals(null, message.getHeader("Bcc"), "a blind recipient is named in no header");
+        assertEquals("Via Mailgun", message.getSubject());
+        assertEquals("replies@example.com", message.getHeader("Reply-To", ", "));
+        jakarta.mail.internet.MimeMultipart mixed = (jakarta.mail.internet.MimeMultipart) message.getContent();
+        assertEquals("Plain body ü", mixed.getBodyPart(0).getContent());
+        assertEquals("report.pdf", mixed.getBodyPart(1).getFileName());
+        assertTrue(mixed.getBodyPart(1).getContentType().startsWith("application/pdf"));
+        assertEquals("%PDF-1.4 fake", new String(mixed.getBodyPart(1).getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
     }
 
     @Test
     @Order(2)
     void mailgunTemplateMailsCarryTheirHtmlAndTheConfiguredBaseAndVersion() throws Exception {
-        String path = "/eu-proxy/v4/mg.example.eu/messages";
+        String path = "/eu-proxy/v4/mg.example.eu/messages.mime";
         mailgun.stubFor(post(urlEqualTo(path)).willReturn(okJson("{\"id\":\"<eu@mg.example.eu>\",\"message\":\"Queued\"}")));
         configure("mailgun-eu", "mailgun", Map.of("domain", "mg.example.eu", "is_eu_domain", true,
                 "api_version", "v4", "base_url", mailgun.baseUrl() + "/eu-proxy"), 1, Map.of("mailgun_api_key", mailgunKey));
@@ -186,10 +191,13 @@ class ProviderDeliveryIT {
                 "template_name", "privacy_request_complete_deletion", "language", "NL")), "sent");
         Request call = mailgun.getAllServeEvents().get(0).getRequest();
         assertEquals(path, call.getUrl());
-        Map<String, List<String>> parts = parts(call);
-        assertEquals(List.of("Je gegevens zijn verwijderd"), parts.get("subject"));
-        assertTrue(parts.get("html").get(0).contains("<html lang=\"nl\">"), parts.get("html").toString());
-        assertTrue(parts.get("text").get(0).contains("verwijderd"));
+        MimeMessage message = mimePart(call);
+        assertEquals("Je gegevens zijn verwijderd", message.getSubject());
+        jakarta.mail.internet.MimeMultipart alternative = (jakarta.mail.internet.MimeMultipart) message.getContent();
+        String text = alternative.getBodyPart(0).getContent().toString();
+        String html = alternative.getBodyPart(1).getContent().toString();
+        assertTrue(html.contains("<html lang=\"nl\">"), html);
+        assertTrue(text.contains("verwijderd"), text);
     }
 
     // ---- SES ----------------------------------------------------------------------------------
@@ -426,7 +434,14 @@ class ProviderDeliveryIT {
     }
 
     private static Map<String, List<String>> parts(Request request) {
-        return request.getParts().stream().filter(p -> !p.getName().equals("attachment")).collect(Collectors.groupingBy(
+        return request.getParts().stream().filter(p -> !p.getName().equals("message")).collect(Collectors.groupingBy(
                 Request.Part::getName, LinkedHashMap::new, Collectors.mapping(p -> p.getBody().asString(), Collectors.toList())));
+    }
+
+    /** The message part of a messages.mime request, as the MIME message Mailgun sends. */
+    private static MimeMessage mimePart(Request request) throws Exception {
+        Request.Part part = request.getParts().stream().filter(p -> p.getName().equals("message")).findFirst().orElseThrow();
+        return new MimeMessage(jakarta.mail.Session.getInstance(new java.util.Properties()),
+                new java.io.ByteArrayInputStream(part.getBody().asBytes()));
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.mail.Address;
@@ -24,7 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-import io.mailgate.observe.MailMetrics;
+import io.mailgate.mail.MailMetrics;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -93,13 +94,14 @@ class ProviderErrorsTest {
     void retriesStopAfterTheProviderHadItsAttemptsAndAreCounted() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         ProviderErrors errors = new ProviderErrors(2, new MailMetrics(registry));
-        Provider provider = new Provider("mailgun-eu", "mailgun", "kamelet:mailgun-sink", Provider.UNLIMITED, null);
+        Delivery delivery = new Delivery(null, List.of(new Provider("mailgun-eu", "kamelet:mailgun-sink", Provider.UNLIMITED, null)));
+        assertTrue(delivery.advance());
         Throwable unavailable = http(503, Map.of(), "");
-        assertTrue(errors.retryable(unavailable, null, provider));
-        assertTrue(errors.retryable(unavailable, 1, provider));
-        assertTrue(errors.retryable(unavailable, 2, provider));
-        assertFalse(errors.retryable(unavailable, 3, provider));
-        assertFalse(errors.retryable(http(400, Map.of(), ""), 0, provider));
+        assertTrue(errors.retryable(unavailable, null, delivery));
+        assertTrue(errors.retryable(unavailable, 1, delivery));
+        assertTrue(errors.retryable(unavailable, 2, delivery));
+        assertFalse(errors.retryable(unavailable, 3, delivery));
+        assertFalse(errors.retryable(http(400, Map.of(), ""), 0, delivery));
         assertEquals(3.0, registry.counter("mailgate.mails.retried", "provider", "mailgun-eu").count());
     }
 

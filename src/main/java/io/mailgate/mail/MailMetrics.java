@@ -1,0 +1,52 @@
+package io.mailgate.mail;
+
+import java.time.Duration;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+
+/** Mailgate's own meters, next to Camel's and the JVM's at /observe/metrics. */
+public class MailMetrics {
+
+    private final MeterRegistry registry;
+    private final Counter accepted;
+
+    public MailMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.accepted = Counter.builder("mailgate.mails.accepted").description("Mails accepted (REST or queue)").register(registry);
+    }
+
+    public void accepted() {
+        accepted.increment();
+    }
+
+    /** A mail delivered through a provider, and how long it took from acceptance. */
+    public void sent(DeliveryOutcome outcome) {
+        String provider = outcome.providerKey();
+        counter("mailgate.mails.sent", "Mails delivered", provider).increment();
+        Timer.builder("mailgate.delivery.latency").description("From acceptance to delivery").tag("provider", provider)
+                .publishPercentileHistogram().register(registry)
+                .record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - outcome.outbound().mail().creationTimestamp())));
+    }
+
+    public void failed(DeliveryOutcome outcome) {
+        counter("mailgate.mails.failed", "Mails that failed on every provider", outcome.providerKey()).increment();
+        counter("mailgate.mails.dead.lettered", "Mails kept as dead letters", outcome.providerKey()).increment();
+    }
+
+    public void retried(String provider) {
+        counter("mailgate.mails.retried", "Provider calls retried after a transient error", provider).increment();
+    }
+
+    public void deadLetter(String source) {
+        Counter.builder("mailgate.dead.letters").description("Dead letters recorded").tag("source", source)
+                .register(registry).increment();
+    }
+
+    private Counter counter(String name, String description, String provider) {
+        return Counter.builder(name).description(description).tag("provider", provider == null ? "none" : provider)
+                .register(registry);
+    }
+}

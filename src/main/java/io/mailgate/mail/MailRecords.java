@@ -1,0 +1,220 @@
+package io.mailgate.mail;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.StatementContext;
+
+import io.mailgate.platform.Ids;
+import io.mailgate.platform.Json;
+import io.mailgate.platform.db.RqlSelect;
+import io.mailgate.platform.db.Statements;
+import io.mailgate.platform.db.UniqueViolation;
+import io.mailgate.platform.http.ApiException;
+import io.mailgate.platform.http.ErrorCode;
+import io.mailgate.platform.rql.SqlQuery;
+import io.mailgate.security.Secrets;
+
+/** The record of every mail (API.md §2): stored once per idempotency key, found, listed with RQL, counted open, deleted. */
+public class MailRecords {
+
+    static final String COLUMNS = "m.id, m.creator_id, m.from_address, m.subject, m.body, m.template_id, "
+            + "m.template_name, m.language, m.time_zone, m.content, m.views, m.status, m.provider, "
+            + "m.provider_message_id, m.failure_reason, m.creation_timestamp, m.update_timestamp, m.waiting_parts";
+    private static final int MAX_KEY_ATTEMPTS = 5;
+
+    private final Jdbi jdbi;
+    private final Json json;
+    private final Clock clock;
+    private final IdempotencyKeyStore idempotencyKeys;
+    private final RecentMails recent;
+
+    MailRecords(Jdbi jdbi, Json json, Clock clock, IdempotencyKeyStore idempotencyKeys, RecentMails recent) {
+        this.jdbi = jdbi;
+        this.json = json;
+        this.clock = clock;
+        this.idempotencyKeys = idempotencyKeys;
+        this.recent = recent;
+    }
+
+    /**
+     * Stores a composed mail as QUEUED, with what delivery will need, in one transaction. With an
+     * idempotency key the key is recorded in the same transaction: the same key and body give back the
+     * first mail (created = false), another body is a 409. Two concurrent requests with one key race on
+     * the key's primary key; the loser reads the winner's mail.
+     */
+    public AcceptedMail store(ComposedMail composed, String creatorId, String idempotencyKey) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return storeOnce(composed, creatorId, idempotencyKey);
+            } catch (RuntimeException e) {
+                boolean keyRace = idempotencyKey != null && (UniqueViolation.is(e) || UniqueViolation.isLockConflict(e));
+                if (!keyRace) {
+                    throw e;
+                }
+                if (attempt >= MAX_KEY_ATTEMPTS) {
+                    throw new IllegalStateException("Idempotency key kept racing", e);
+                }
+            }
+        }
+    }
+
+    private AcceptedMail storeOnce(ComposedMail composed, String creatorId, String idempotencyKey) {
+        MailRequest request = composed.request();
+        long now = clock.millis();
+        String id = Ids.newId(now);
+        Optional<String> content = request.content().map(json::write);
+        boolean waitingParts = composed.rendering().isPresent() || !request.attachments().isEmpty();
+        String requestHash = idempotencyKey == null ? null : request.requestHash();
+        Optional<AcceptedMail> earlier = jdbi.inTransaction(handle -> {
+            if (idempotencyKey != null) {
+                Optional<String> earlierMail = idempotencyKeys.earlierMail(handle, creatorId, idempotencyKey, requestHash, now);
+                if (earlierMail.isPresent()) {
+                    Mail mail = read(handle, "m.id = ?", List.of(earlierMail.get())).stream().findFirst()
+                            .map(StoredMail::mail).orElseThrow(() -> new ApiException(ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                                    "The idempotency key belongs to a mail that was deleted"));
+                    return Optional.of(new AcceptedMail(mail, false));
+                }
+            }
+            handle.createUpdate("INSERT INTO mail (id, creator_id, from_address, subject, body, template_id, template_name, "
+                            + "language, time_zone, content, views, status, creation_timestamp, update_timestamp, "
+                            + "tracking_hash_sha, waiting_parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)")
+                    .bind(0, id).bind(1, creatorId).bind(2, request.from()).bind(3, composed.subject()).bind(4, request.body())
+                    .bind(5, composed.templateId().orElse(null)).bind(6, composed.templateName().orElse(null))
+                    .bind(7, request.language().orElse(null)).bind(8, request.timeZone().orElse(null))
+                    .bind(9, content.orElse(null)).bind(10, Mail.Status.QUEUED.wire()).bind(11, now).bind(12, now)
+                    .bind(13, composed.trackingHash().map(Secrets::sha256).orElse(null)).bind(14, waitingParts)
+                    .execute();
+            insertAddresses(handle, id, request);
+            WaitingParts.insert(handle, id, composed.rendering(), request.attachments());
+            if (idempotencyKey != null) {
+                idempotencyKeys.insert(handle, creatorId, idempotencyKey, requestHash, id, now);
+            }
+            return Optional.<AcceptedMail>empty();
+        });
+        if (earlier.isPresent()) {
+            return earlier.get();
+        }
+        Mail mail = new Mail(id, creatorId, request.from(), request.replyTo(), request.recipients(), composed.subject(),
+                request.body(), composed.templateId(), composed.templateName(), request.language(), request.timeZone(),
+                content, 0, Mail.Status.QUEUED, Optional.empty(), Optional.empty(), Optional.empty(), now, now);
+        if (request.attachments().isEmpty()) {
+            recent.put(new OutboundMail(mail, List.of(), composed.rendering(), waitingParts), now);
+        }
+        return new AcceptedMail(mail, true);
+    }
+
+    public Optional<Mail> find(String id) {
+        return jdbi.withHandle(handle -> read(handle, "m.id = ?", List.of(id))).stream().findFirst().map(StoredMail::mail);
+    }
+
+    public void delete(String id) {
+        int deleted = jdbi.withHandle(handle -> handle.createUpdate("DELETE FROM mail WHERE id = ?").bind(0, id).execute());
+        if (deleted == 0) {
+            throw new ApiException(ErrorCode.RESOURCE_UNKNOWN, "No mail found with id " + id);
+        }
+    }
+
+    /**
+     * Counts one open of the template mail with this tracking hash. A single UPDATE, so concurrent
+     * opens, on any number of instances, are all counted.
+     *
+     * @return 1, or 0 when no mail has the hash
+     */
+    public int countOpen(Object trackingHash) {
+        if (!(trackingHash instanceof String hash) || hash.isEmpty() || hash.length() > 100) {
+            return 0;
+        }
+        return jdbi.withHandle(handle -> handle.createUpdate("UPDATE mail SET views = views + 1 WHERE tracking_hash_sha = ?")
+                .bind(0, Secrets.sha256(hash)).execute());
+    }
+
+    /** One page of mails matching the query, and the total when the query did not skip counting. */
+    public Page list(SqlQuery query, boolean unsentOnly) {
+        SqlQuery effective = unsentOnly ? query.and("m.status <> ?", List.of(Mail.Status.SENT.wire())) : query;
+        return jdbi.withHandle(handle -> {
+            List<StoredMail> rows = RqlSelect.page(handle, COLUMNS, "mail m", effective, MailRecords::row);
+            Optional<Long> total = effective.skipCount() ? Optional.empty()
+                    : Optional.of(RqlSelect.count(handle, "mail m", effective));
+            return new Page(withAddresses(handle, rows).stream().map(StoredMail::mail).toList(), total);
+        });
+    }
+
+    public record Page(List<Mail> mails, Optional<Long> total) {
+    }
+
+    /** A mail as stored, and whether it still has parts waiting for delivery. */
+    record StoredMail(Mail mail, boolean waitingParts) {
+    }
+
+    /** The mails matching a condition on {@code mail m}, with their addresses. */
+    static List<StoredMail> read(Handle handle, String where, List<Object> parameters) {
+        return withAddresses(handle, Statements.bindAll(handle.createQuery("SELECT " + COLUMNS + " FROM mail m WHERE " + where),
+                parameters).map(MailRecords::row).list());
+    }
+
+    private static StoredMail row(ResultSet rows, StatementContext context) throws SQLException {
+        Mail mail = new Mail(rows.getString("id"), rows.getString("creator_id"), rows.getString("from_address"), List.of(),
+                new MailRequest.Recipients(List.of(), List.of(), List.of()), rows.getString("subject"), rows.getString("body"),
+                Optional.ofNullable(rows.getString("template_id")), Optional.ofNullable(rows.getString("template_name")),
+                Optional.ofNullable(rows.getString("language")), Optional.ofNullable(rows.getString("time_zone")),
+                Optional.ofNullable(rows.getString("content")), rows.getInt("views"),
+                Mail.Status.valueOf(rows.getString("status").toUpperCase(Locale.ROOT)),
+                Optional.ofNullable(rows.getString("provider")), Optional.ofNullable(rows.getString("provider_message_id")),
+                Optional.ofNullable(rows.getString("failure_reason")), rows.getLong("creation_timestamp"),
+                rows.getLong("update_timestamp"));
+        return new StoredMail(mail, rows.getBoolean("waiting_parts"));
+    }
+
+    /** Fills in recipients and reply-to addresses, for all the mails in one query. */
+    private static List<StoredMail> withAddresses(Handle handle, List<StoredMail> rows) {
+        if (rows.isEmpty()) {
+            return rows;
+        }
+        Map<String, Map<String, List<String>>> byMail = new LinkedHashMap<>();
+        handle.createQuery("SELECT mail_id, kind, address FROM mail_address WHERE mail_id IN (<ids>) "
+                        + "ORDER BY mail_id, kind, position")
+                .bindList("ids", rows.stream().map(row -> row.mail().id()).toList())
+                .map((result, context) -> byMail.computeIfAbsent(result.getString("mail_id"), k -> new LinkedHashMap<>())
+                        .computeIfAbsent(result.getString("kind"), k -> new ArrayList<>())
+                        .add(result.getString("address")))
+                .list();
+        List<StoredMail> filled = new ArrayList<>(rows.size());
+        for (StoredMail row : rows) {
+            Map<String, List<String>> addresses = byMail.getOrDefault(row.mail().id(), Map.of());
+            Mail m = row.mail();
+            MailRequest.Recipients recipients = new MailRequest.Recipients(addresses.getOrDefault("to", List.of()),
+                    addresses.getOrDefault("cc", List.of()), addresses.getOrDefault("bcc", List.of()));
+            filled.add(new StoredMail(new Mail(m.id(), m.creatorId(), m.from(), addresses.getOrDefault("reply_to", List.of()),
+                    recipients, m.subject(), m.body(), m.templateId(), m.templateName(), m.language(), m.timeZone(),
+                    m.contentJson(), m.views(), m.status(), m.provider(), m.providerMessageId(), m.failureReason(),
+                    m.creationTimestamp(), m.updateTimestamp()), row.waitingParts()));
+        }
+        return filled;
+    }
+
+    private static void insertAddresses(Handle handle, String id, MailRequest request) {
+        PreparedBatch batch = handle.prepareBatch("INSERT INTO mail_address (mail_id, kind, position, address) VALUES (?, ?, ?, ?)");
+        addAll(batch, id, "to", request.recipients().to());
+        addAll(batch, id, "cc", request.recipients().cc());
+        addAll(batch, id, "bcc", request.recipients().bcc());
+        addAll(batch, id, "reply_to", request.replyTo());
+        batch.execute();
+    }
+
+    private static void addAll(PreparedBatch batch, String id, String kind, List<String> addresses) {
+        for (int i = 0; i < addresses.size(); i++) {
+            batch.bind(0, id).bind(1, kind).bind(2, i).bind(3, addresses.get(i)).add();
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.mailgate.platform;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+import org.apache.camel.spi.PropertiesComponent;
+
+import io.mailgate.privacy.PrivacySettings;
+
+/**
+ * The mailgate.* keys the Java wiring needs, read once at start-up. Routes and kamelets read their
+ * own keys as placeholders; see application.properties for every key and its default.
+ */
+public record Settings(
+        String httpHost,
+        int httpPort,
+        Path dataDir,
+        String dbUrl,
+        String dbUser,
+        String dbPassword,
+        int dbPoolSize,
+        String brokerUrl,
+        String brokerUser,
+        String brokerPassword,
+        String brokerHost,
+        int brokerPort,
+        Queues queues,
+        String rootClientId,
+        String rootClientSecret,
+        long tokenTtlSeconds,
+        String smtpHost,
+        int smtpPort,
+        String smtpUsername,
+        String smtpPassword,
+        SmtpSecurity smtpSecurity,
+        String mailFrom,
+        int maxMessageBytes,
+        String publicUrl,
+        String encryptionKey,
+        int deliveryRetries,
+        long maxRetryDelayMillis,
+        long claimTimeoutMillis,
+        int idempotencyTtlHours,
+        PrivacySettings privacy) {
+
+    /** Used when no root client is configured: fine on a laptop, loudly warned about everywhere. */
+    public static final String DEV_ROOT_CLIENT_ID = "mailgate";
+    public static final String DEV_ROOT_CLIENT_SECRET = "mailgate-dev-secret";
+
+    public enum SmtpSecurity { NONE, STARTTLS, TLS }
+
+    /** The queues Mailgate reads and writes: their names live in application.properties only. */
+    public record Queues(String send, String privacy, String outbound, String dead) {
+        public java.util.List<String> all() {
+            return java.util.List.of(send, privacy, outbound, dead);
+        }
+    }
+
+    /**
+     * Reads every key from the properties: their defaults are in application.properties, the one place
+     * where defaults live; here only the ranges are checked.
+     */
+    public static Settings from(PropertiesComponent properties) {
+        Reader p = new Reader(properties);
+        return new Settings(
+                p.text("mailgate.http.host"),
+                p.integer("mailgate.http.port", 0, 65535),
+                Path.of(p.text("mailgate.data-dir")).toAbsolutePath().normalize(),
+                p.text("mailgate.db.url"),
+                p.text("mailgate.db.user"),
+                p.text("mailgate.db.password"),
+                p.integer("mailgate.db.pool-size", 1, 200),
+                p.text("mailgate.broker.url"),
+                p.text("mailgate.broker.user"),
+                p.text("mailgate.broker.password"),
+                p.text("mailgate.broker.host"),
+                p.integer("mailgate.broker.port", 0, 65535),
+                new Queues(p.text("mailgate.queue.send"), p.text("mailgate.queue.privacy"), p.text("mailgate.queue.outbound"),
+                        p.text("mailgate.queue.dead")),
+                p.text("mailgate.security.root-client-id"),
+                p.text("mailgate.security.root-client-secret"),
+                p.integer("mailgate.security.token-ttl-seconds", 1, Integer.MAX_VALUE),
+                p.text("mailgate.smtp.host"),
+                p.integer("mailgate.smtp.port", 1, 65535),
+                p.text("mailgate.smtp.username"),
+                p.text("mailgate.smtp.password"),
+                p.smtpSecurity("mailgate.smtp.security"),
+                p.text("mailgate.mail.from"),
+                p.integer("mailgate.mail.max-message-bytes", 1024, Integer.MAX_VALUE),
+                p.text("mailgate.public-url"),
+                p.text("mailgate.encryption-key"),
+                p.integer("mailgate.delivery.maximum-redeliveries", 0, 100),
+                p.integer("mailgate.delivery.maximum-redelivery-delay-ms", 0, Integer.MAX_VALUE),
+                p.integer("mailgate.delivery.claim-timeout-ms", 1_000, Integer.MAX_VALUE),
+                p.integer("mailgate.idempotency.ttl-hours", 1, 24 * 365),
+                new PrivacySettings(
+                        p.bool("mailgate.privacy.identity-verification-required"),
+                        p.bool("mailgate.privacy.manual-approval-required"),
+                        p.bool("mailgate.privacy.send-receipt-notification"),
+                        p.bool("mailgate.privacy.send-review-notification"),
+                        p.bool("mailgate.privacy.send-completion-notification"),
+                        p.integer("mailgate.privacy.verification-code-ttl-seconds", 1, 86_400)));
+    }
+
+    public boolean usesPostgres() {
+        return !dbUrl.isBlank();
+    }
+
+    public boolean embeddedBroker() {
+        return brokerUrl.isBlank();
+    }
+
+    public boolean smtpConfigured() {
+        return !smtpHost.isBlank();
+    }
+
+    public boolean devRootClient() {
+        return rootClientId.isBlank() || rootClientSecret.isBlank();
+    }
+
+    public String effectiveRootClientId() {
+        return devRootClient() ? DEV_ROOT_CLIENT_ID : rootClientId;
+    }
+
+    public String effectiveRootClientSecret() {
+        return devRootClient() ? DEV_ROOT_CLIENT_SECRET : rootClientSecret;
+    }
+
+    public Path outboxDir() {
+        return dataDir.resolve("outbox");
+    }
+
+    /** Reads and checks keys so that a bad value stops the start with a message that names the key. */
+    private record Reader(PropertiesComponent properties) {
+
+        String text(String key) {
+            return properties.resolveProperty(key).map(String::trim).orElseThrow(() -> new IllegalStateException(
+                    "Configuration " + key + " is missing: application.properties should define it"));
+        }
+
+        int integer(String key, int min, int max) {
+            String raw = text(key);
+            try {
+                long value = Long.parseLong(raw);
+                if (value < min || value > max) {
+                    throw new IllegalArgumentException();
+                }
+                return (int) value;
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(
+                        "Configuration " + key + " must be a whole number from " + min + " to " + max + ", not '" + raw + "'");
+            }
+        }
+
+        boolean bool(String key) {
+            String raw = text(key).toLowerCase(Locale.ROOT);
+            if (!raw.equals("true") && !raw.equals("false")) {
+                throw new IllegalStateException("Configuration " + key + " must be true or false, not '" + raw + "'");
+            }
+            return Boolean.parseBoolean(raw);
+        }
+
+        SmtpSecurity smtpSecurity(String key) {
+            String raw = text(key);
+            try {
+                return SmtpSecurity.valueOf(raw.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("Configuration " + key + " must be none, starttls or tls, not '" + raw + "'");
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.mailgate.platform.http;
+
+/** The client errors Mailgate answers with: the Extra Horizon code and name, and the HTTP status. */
+public enum ErrorCode {
+    NO_PERMISSION(10, "NO_PERMISSION_EXCEPTION", 403),
+    EMPTY_BODY(13, "EMPTY_BODY_EXCEPTION", 400),
+    MISSING_REQUIRED_FIELDS(14, "MISSING_REQUIRED_FIELDS_EXCEPTION", 400),
+    FIELD_FORMAT(15, "FIELD_FORMAT_EXCEPTION", 400),
+    RESOURCE_UNKNOWN(16, "RESOURCE_UNKNOWN_EXCEPTION", 404),
+    RESOURCE_ALREADY_EXISTS(17, "RESOURCE_ALREADY_EXISTS_EXCEPTION", 409),
+    IDEMPOTENCY_KEY_REUSED(17, "IDEMPOTENCY_KEY_REUSED_EXCEPTION", 409),
+    INVALID_RQL(19, "INVALID_RQL_EXCEPTION", 400),
+    BODY_FORMAT(22, "BODY_FORMAT_EXCEPTION", 400),
+    PAYLOAD_TOO_LARGE(22, "BODY_FORMAT_EXCEPTION", 400),
+    NOT_AUTHENTICATED(104, "USER_NOT_AUTHENTICATED_EXCEPTION", 401),
+    TOKEN_UNKNOWN(117, "ACCESS_TOKEN_UNKNOWN_EXCEPTION", 401),
+    TOKEN_EXPIRED(118, "ACCESS_TOKEN_EXPIRED_EXCEPTION", 401),
+    LOCALIZATION_UNKNOWN(1002, "LOCALIZATION_UNKNOWN_EXCEPTION", 400),
+    TEMPLATE_FILLING(1003, "TEMPLATE_FILLING_EXCEPTION", 400),
+    TEMPLATE_SYNTAX(1004, "TEMPLATE_SYNTAX_EXCEPTION", 400),
+    TEMPLATE_RESOLVING(1005, "TEMPLATE_RESOLVING_EXCEPTION", 400),
+    /** Wrong client credentials at a token endpoint. */
+    AUTHENTICATION_FAILURE(106, "AUTHENTICATION_EXCEPTION", 401),
+    /** A fidesops 400: a duplicate key or name, or invalid secrets (detail is a message or a list of them). */
+    BAD_REQUEST(22, "BAD_REQUEST_EXCEPTION", 400),
+    /** A request that is well-formed JSON but breaks the schema (fidesops answers these with 422). */
+    VALIDATION(15, "FIELD_FORMAT_EXCEPTION", 422);
+
+    private final int code;
+    private final String exceptionName;
+    private final int status;
+
+    ErrorCode(int code, String exceptionName, int status) {
+        this.code = code;
+        this.exceptionName = exceptionName;
+        this.status = status;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String exceptionName() {
+        return exceptionName;
+    }
+
+    public int status() {
+        return status;
+    }
+}

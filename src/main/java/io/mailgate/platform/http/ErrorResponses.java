@@ -1,0 +1,96 @@
+package io.mailgate.platform.http;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.mailgate.platform.Json;
+
+/**
+ * Renders a failed exchange as an error body in the dialect of the API family that was called.
+ * Client errors are {@link ApiException}s; anything else is our fault, logged, and answered 500
+ * without internals.
+ */
+public class ErrorResponses {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+
+    private final Json json;
+
+    public ErrorResponses(Json json) {
+        this.json = json;
+    }
+
+    public int extraHorizonStatus(Exception exception) {
+        return clientError(exception) instanceof ApiException api ? api.status() : 500;
+    }
+
+    public String extraHorizon(Exception exception) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (clientError(exception) instanceof ApiException api) {
+            body.put("code", api.errorCode().code());
+            body.put("name", api.errorCode().exceptionName());
+            body.put("message", api.getMessage());
+            body.putAll(api.details());
+        } else {
+            logUnexpected(exception);
+            body.put("code", 1);
+            body.put("name", "UNKNOWN_EXCEPTION");
+            body.put("message", "An unexpected error occurred");
+        }
+        return json.write(body);
+    }
+
+    public int fidesopsStatus(Exception exception) {
+        if (!(clientError(exception) instanceof ApiException api)) {
+            return 500;
+        }
+        return switch (api.errorCode()) {
+            case EMPTY_BODY, BODY_FORMAT, MISSING_REQUIRED_FIELDS, FIELD_FORMAT -> 422;
+            default -> api.status();
+        };
+    }
+
+    public String fidesops(Exception exception) {
+        if (!(clientError(exception) instanceof ApiException api)) {
+            logUnexpected(exception);
+            return json.write(Map.of("detail", "An unexpected error occurred"));
+        }
+        Object detail = switch (api.errorCode()) {
+            case NOT_AUTHENTICATED, TOKEN_UNKNOWN, TOKEN_EXPIRED -> "Failed to authenticate";
+            case AUTHENTICATION_FAILURE -> "Authentication Failure";
+            case NO_PERMISSION -> "Not Authorized for this action";
+            case EMPTY_BODY, BODY_FORMAT, MISSING_REQUIRED_FIELDS, FIELD_FORMAT, VALIDATION -> List.of(Map.of(
+                    "loc", api.location().isEmpty() ? List.of("body") : api.location(),
+                    "msg", api.getMessage(),
+                    "type", "value_error"));
+            default -> api.details().getOrDefault("errors", api.getMessage());
+        };
+        return json.write(Map.of("detail", detail));
+    }
+
+    /** fidesops (FastAPI) asks the client to authenticate with a bearer token on every 401. */
+    public String fidesopsAuthenticateHeader(Exception exception) {
+        return clientError(exception) instanceof ApiException api && api.status() == 401 ? "Bearer" : null;
+    }
+
+    /** Camel wraps what a bean throws (in a bean expression, a type conversion ...): find our error inside. */
+    static Throwable clientError(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof ApiException) {
+                return t;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return exception;
+    }
+
+    private static void logUnexpected(Exception exception) {
+        LOG.error("Request failed unexpectedly", exception);
+    }
+}

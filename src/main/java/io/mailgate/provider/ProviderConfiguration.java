@@ -1,0 +1,64 @@
+package io.mailgate.provider;
+
+import java.util.Locale;
+import java.util.Map;
+
+import io.mailgate.mail.MailConfiguration;
+import io.mailgate.mail.MailMetrics;
+import io.mailgate.platform.Platform;
+import io.mailgate.platform.Settings;
+import io.mailgate.security.SecretBox;
+
+/**
+ * Wires the providers: the email config API and store, the kamelet parameters of each config, the
+ * provider configured in the file (SMTP, or the outbox when no SMTP host is set), and the beans
+ * deliver-mail and its error handling call.
+ */
+public final class ProviderConfiguration {
+
+    private final EmailConfigStore configs;
+    private final Settings settings;
+
+    public ProviderConfiguration(Platform platform, SecretBox secretBox, MailConfiguration mail) {
+        settings = platform.settings();
+        configs = new EmailConfigStore(platform.jdbi(), platform.json(), secretBox, platform.clock());
+        platform.bind(new EmailConfigEndpoints(platform.json(), configs, new EmailConfigRequests(platform.json())));
+        ProviderRoutes routes = new ProviderRoutes(configs);
+        platform.context().getPropertiesComponent().addPropertiesSource(routes);
+        platform.bind(new DeliveryPlanner(platform.context(), configs, routes, fallback(routes), mail.messages()));
+        MailMetrics metrics = mail.metrics();
+        platform.bind(new ProviderErrors(settings.deliveryRetries(), metrics));
+        platform.bind(new RetryAfterDelay(settings.maxRetryDelayMillis()));
+    }
+
+    /** Whether mail can leave the machine: an SMTP host is set, or a usable email config delivers elsewhere than an outbox. */
+    public boolean canSendMail() {
+        return settings.smtpConfigured() || configs.enabledInOrder().stream()
+                .anyMatch(config -> config.usable() && config.type() != ProviderTypes.OUTBOX);
+    }
+
+    /** The provider configured in the file, for the start-up log line. */
+    public String describeDefault() {
+        return settings.smtpConfigured()
+                ? "SMTP " + settings.smtpHost() + ":" + settings.smtpPort() + " (" + smtpSecurity() + ")"
+                : "outbox directory " + settings.outboxDir();
+    }
+
+    /** What delivers when no email config is enabled: the SMTP server of the file, or the outbox directory. */
+    private Provider fallback(ProviderRoutes routes) {
+        if (!settings.smtpConfigured()) {
+            String endpoint = routes.register("fallback-outbox", ProviderTypes.OUTBOX,
+                    Map.of("directory", settings.outboxDir().toString()), Map.of());
+            return new Provider("outbox", endpoint, Provider.UNLIMITED, null);
+        }
+        Map<String, String> secrets = settings.smtpUsername().isBlank() ? Map.of()
+                : Map.of("username", settings.smtpUsername(), "password", settings.smtpPassword());
+        String endpoint = routes.register("fallback-smtp", ProviderTypes.SMTP, Map.of("host", settings.smtpHost(),
+                "port", settings.smtpPort(), "security", smtpSecurity()), secrets);
+        return new Provider("smtp", endpoint, Provider.UNLIMITED, null);
+    }
+
+    private String smtpSecurity() {
+        return settings.smtpSecurity().name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,41 @@
+package io.mailgate.security;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.mailgate.platform.Platform;
+import io.mailgate.platform.Settings;
+
+/** Wires security: tokens and clients (the routes' {@code access} checks) and the box that seals every secret. */
+public final class SecurityConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SecurityConfiguration.class);
+
+    private final SecretBox secretBox;
+
+    public SecurityConfiguration(Platform platform) {
+        Settings settings = platform.settings();
+        warnAboutDevelopmentCredentials(settings);
+        Tokens tokens = new Tokens(platform.jdbi(), settings.tokenTtlSeconds(), platform.clock());
+        Clients clients = new Clients(platform.jdbi(), tokens, settings.effectiveRootClientId(),
+                settings.effectiveRootClientSecret());
+        platform.bind(new Access(tokens));
+        platform.bind(new TokenEndpoints(clients, tokens, platform.json()));
+        secretBox = SecretBox.open(settings.encryptionKey(), settings.dataDir());
+    }
+
+    public SecretBox secretBox() {
+        return secretBox;
+    }
+
+    private static void warnAboutDevelopmentCredentials(Settings settings) {
+        if (settings.devRootClient()) {
+            LOG.warn("*****************************************************************************************");
+            LOG.warn("* No root client is configured: using the DEVELOPMENT root client '{}' with its public  *",
+                    Settings.DEV_ROOT_CLIENT_ID);
+            LOG.warn("* default secret. Anyone can send mail through this gateway. Set MAILGATE_ROOT_CLIENT_ID *");
+            LOG.warn("* and MAILGATE_ROOT_CLIENT_SECRET before exposing it.                                     *");
+            LOG.warn("*****************************************************************************************");
+        }
+    }
+}
