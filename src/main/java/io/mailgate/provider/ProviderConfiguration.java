@@ -4,7 +4,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.mailgate.mail.MailConfiguration;
-import io.mailgate.mail.MailMetrics;
 import io.mailgate.platform.Platform;
 import io.mailgate.platform.Settings;
 import io.mailgate.security.SecretBox;
@@ -26,8 +25,7 @@ public final class ProviderConfiguration {
         ProviderRoutes routes = new ProviderRoutes(configs);
         platform.context().getPropertiesComponent().addPropertiesSource(routes);
         platform.bind(new DeliveryPlanner(platform.context(), configs, routes, fallback(routes), mail.messages()));
-        MailMetrics metrics = mail.metrics();
-        platform.bind(new ProviderErrors(settings.deliveryRetries(), metrics));
+        platform.bind(new ProviderErrors(settings.deliveryRetries(), mail.metrics()));
         platform.bind(new RetryAfterDelay(settings.maxRetryDelayMillis()));
     }
 

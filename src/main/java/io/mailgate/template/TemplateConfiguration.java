@@ -12,7 +12,7 @@ public final class TemplateConfiguration {
         Json json = platform.json();
         TemplateRenderer renderer = new TemplateRenderer(json.mapper(), platform.settings().publicUrl());
         TemplateStore store = new TemplateStore(platform.jdbi(), json, platform.clock());
-        templates = platform.bind(new Templates(store, new BuiltInTemplates(json.mapper(), renderer), renderer));
+        templates = new Templates(store, new BuiltInTemplates(json.mapper(), renderer), renderer);
         platform.bind(new TemplateEndpoints(json, store, new TemplateRequests(json, renderer), templates));
         platform.bind(new LocalizationEndpoints(json, new LocalizationStore(platform.jdbi(), json, platform.clock())));
     }
