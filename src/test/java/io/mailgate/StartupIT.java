@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Test;
 
 import io.mailgate.support.Api;
 import io.mailgate.support.MailgateInstance;
+import io.mailgate.support.MailgateProcess;
 import io.mailgate.support.TestDatabase;
+import io.mailgate.support.Waiter;
 
 /** Mailgate as a process: it stops promptly with a non-zero code when it cannot start. */
 class StartupIT {
@@ -71,6 +73,32 @@ class StartupIT {
             var data = api.get("/mail/v1/?eq(id," + id + ")", api.rootToken()).json().get("data");
             assertEquals(1, data.size());
             assertEquals("Durable", data.get(0).get("subject").asText());
+        }
+    }
+
+    /**
+     * The packaged jar finds every flow: Camel scans a jar differently from a classes directory (a
+     * routes/**-style pattern loses the subfolder there), and the other tests run from the classes.
+     */
+    @Test
+    void thePackagedJarStartsWithTheFlowsOfEveryFeature() throws Exception {
+        Path dataDir = MailgateInstance.tempDir();
+        MailgateProcess jar = MailgateProcess.startJar(MailgateProcess.environment(dataDir, MailgateInstance.freePort(), Map.of(
+                "MAILGATE_SMTP_HOST", "")), dataDir.resolve("mailgate.log"));
+        try {
+            Api api = jar.api();
+            assertEquals(200, api.get("/mail/v1/health", null).status());
+            for (String path : List.of("/mail/v1/", "/templates/v2/", "/localizations/v1/", "/api/v1/email/config",
+                    "/api/v1/connection", "/api/v1/policy", "/api/v1/privacy-request", "/api/v1/dead-letters")) {
+                assertEquals(401, api.get(path, null).status(), path + " is served and asks for a token");
+            }
+            String token = api.rootToken();
+            String id = api.postJson("/mail/v1/", token, Map.of("recipients", Map.of("to", List.of("jar@example.com")),
+                    "subject", "From the jar", "body", "x")).json().get("id").asText();
+            Waiter.until(Duration.ofSeconds(30), "the mail in the outbox", () -> Files.exists(dataDir.resolve("outbox")
+                    .resolve(id + ".eml")));
+        } finally {
+            jar.terminate(Duration.ofSeconds(20));
         }
     }
 

@@ -2,9 +2,7 @@ package io.mailgate.privacy;
 
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +14,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mailgate.platform.http.ApiException;
 import io.mailgate.platform.http.Bodies;
 import io.mailgate.platform.http.ErrorCode;
-import io.mailgate.mail.Addresses;
 import io.mailgate.provider.FidesQuery;
 import io.mailgate.security.Secrets;
 import io.mailgate.platform.Json;
@@ -28,8 +25,7 @@ import io.mailgate.platform.Json;
 public class PrivacyRequests {
 
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final int MAX_BULK = 50;
-    private static final Pattern LANGUAGE = Pattern.compile("[A-Z]{2}");
+    static final int MAX_BULK = 50;
     private static final Pattern CODE = Pattern.compile("[0-9]{6}");
 
     private final Json json;
@@ -58,7 +54,7 @@ public class PrivacyRequests {
         List<Notice> notices = new ArrayList<>();
         List<PrivacyRequest> approved = new ArrayList<>();
         for (JsonNode item : items) {
-            String problem = requestProblem(item);
+            String problem = PrivacyRequestBodies.problem(item, settings.identityVerificationRequired());
             Optional<Policy> policy = Optional.ofNullable(item.path("policy_key").asText(null)).flatMap(policies::find);
             if (problem == null && policy.isEmpty()) {
                 problem = "Policy with key " + item.path("policy_key").asText() + " does not exist";
@@ -71,7 +67,7 @@ public class PrivacyRequests {
             item.get("identity").fields().forEachRemaining(e -> identity.put(e.getKey(), e.getValue().asText()));
             String status = settings.identityVerificationRequired() ? PrivacyRequest.UNVERIFIED : PrivacyRequest.PENDING;
             String id = store.create(item.path("external_id").asText(null), status, policy.get().key(), identity,
-                    item.path("language").asText(null), requestedAt(item));
+                    item.path("language").asText(null), PrivacyRequestBodies.requestedAt(item));
             PrivacyRequest request = store.find(id).orElseThrow();
             if (settings.identityVerificationRequired()) {
                 notices.add(verificationNotice(request));
@@ -120,7 +116,7 @@ public class PrivacyRequests {
         BulkAnswer answer = new BulkAnswer();
         List<Notice> notices = new ArrayList<>();
         List<PrivacyRequest> approved = new ArrayList<>();
-        for (String id : requestIds(body)) {
+        for (String id : PrivacyRequestBodies.requestIds(json, body)) {
             Optional<PrivacyRequest> request = store.find(id);
             if (request.isEmpty()) {
                 answer.failed("No privacy request found with id " + id, Map.of("id", id));
@@ -142,7 +138,7 @@ public class PrivacyRequests {
         String reason = root.hasNonNull("reason") ? root.get("reason").asText() : null;
         BulkAnswer answer = new BulkAnswer();
         List<Notice> notices = new ArrayList<>();
-        for (String id : requestIds(body)) {
+        for (String id : PrivacyRequestBodies.requestIds(json, body)) {
             Optional<PrivacyRequest> request = store.find(id);
             if (request.isEmpty()) {
                 answer.failed("No privacy request found with id " + id, Map.of("id", id));
@@ -230,61 +226,6 @@ public class PrivacyRequests {
         }
         return Optional.of(new Notice(request.id(), kind, request.email().get(), request.language().orElse(null), params,
                 "privacy:" + request.id() + ":" + kind));
-    }
-
-    private String requestProblem(JsonNode item) {
-        if (!item.isObject()) {
-            return "A privacy request must be an object";
-        }
-        for (Iterator<String> names = item.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!List.of("requested_at", "policy_key", "identity", "external_id", "language").contains(name)) {
-                return "Unknown field " + name;
-            }
-        }
-        if (!item.path("policy_key").isTextual()) {
-            return "policy_key is required";
-        }
-        JsonNode identity = item.path("identity");
-        if (!identity.isObject() || (!identity.hasNonNull("email") && !identity.hasNonNull("phone_number"))) {
-            return "identity needs an email or a phone_number";
-        }
-        if (identity.hasNonNull("email") && Addresses.problem(identity.get("email").asText()) != null) {
-            return "identity.email is not a valid email address";
-        }
-        if (settings.identityVerificationRequired() && !identity.hasNonNull("email")) {
-            return "identity verification needs an email to send the code to";
-        }
-        if (item.hasNonNull("language") && !LANGUAGE.matcher(item.get("language").asText()).matches()) {
-            return "language must be an upper-case ISO 639-1 code such as NL";
-        }
-        if (item.hasNonNull("requested_at")) {
-            try {
-                requestedAt(item);
-            } catch (DateTimeParseException e) {
-                return "requested_at must be an ISO-8601 time";
-            }
-        }
-        return null;
-    }
-
-    private static Long requestedAt(JsonNode item) {
-        if (!item.hasNonNull("requested_at")) {
-            return null;
-        }
-        String value = item.get("requested_at").asText();
-        return (value.endsWith("Z") || value.matches(".*[+-]\\d\\d:\\d\\d$") ? Instant.parse(value)
-                : Instant.parse(value + "Z")).toEpochMilli();
-    }
-
-    private List<String> requestIds(Object body) {
-        JsonNode ids = Bodies.jsonObject(json.mapper(), body).get("request_ids");
-        if (ids == null || !ids.isArray() || ids.size() > MAX_BULK) {
-            throw ApiException.validation(List.of("body", "request_ids"), "request_ids must be a list of at most 50 ids");
-        }
-        List<String> list = new ArrayList<>();
-        ids.forEach(id -> list.add(id.asText()));
-        return list;
     }
 
     private static ApiException unknown(String id) {

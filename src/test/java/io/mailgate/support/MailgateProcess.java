@@ -28,8 +28,23 @@ public final class MailgateProcess {
 
     /** Starts java -cp <this classpath> MailgateApplication with the environment, and waits until it listens. */
     public static MailgateProcess start(Map<String, String> environment, Path log) {
+        return start(List.of("-cp", System.getProperty("java.class.path"), MailgateApplication.class.getName()),
+                environment, log);
+    }
+
+    /** Starts the packaged jar the way users do, {@code java -jar target/mailgate.jar}, and waits until it listens. */
+    public static MailgateProcess startJar(Map<String, String> environment, Path log) {
+        Path jar = Path.of("target", "mailgate.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: the behaviour tests run after mvn package");
+        }
+        return start(List.of("-jar", jar.toString()), environment, log);
+    }
+
+    private static MailgateProcess start(List<String> what, Map<String, String> environment, Path log) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), MailgateApplication.class.getName()));
+                "-Xmx512m"));
+        command.addAll(what);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
