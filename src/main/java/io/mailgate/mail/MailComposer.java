@@ -45,6 +45,13 @@ public class MailComposer {
         Templates.Resolved resolved = templates.render(template, request.language().orElse(null),
                 request.timeZone().orElse(null), inputs);
         Map<String, String> outputs = resolved.outputs();
+        for (String needed : java.util.List.of("subject", "body")) {
+            if (!outputs.containsKey(needed)) {
+                throw new io.mailgate.platform.http.ApiException(io.mailgate.platform.http.ErrorCode.TEMPLATE_RESOLVING,
+                        "Template " + resolved.templateName() + " is not a mail template: it has no " + needed + " output",
+                        Map.of("resolveError", Map.of("output", needed, "message", "missing")), java.util.List.of("body", "template_id"));
+            }
+        }
         String text = Optional.ofNullable(outputs.get("text")).orElse(request.body());
         return new ComposedMail(request, outputs.get("subject"), Optional.ofNullable(resolved.templateId()),
                 Optional.of(resolved.templateName()), Optional.of(new ComposedMail.Rendering(outputs.get("body"), text)),

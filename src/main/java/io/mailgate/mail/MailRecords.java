@@ -119,6 +119,7 @@ public class MailRecords {
     }
 
     public void delete(String id) {
+        Ids.require(id, "id");
         int deleted = jdbi.withHandle(handle -> handle.createUpdate("DELETE FROM mail WHERE id = ?").bind(0, id).execute());
         if (deleted == 0) {
             throw new ApiException(ErrorCode.RESOURCE_UNKNOWN, "No mail found with id " + id);
@@ -151,6 +152,20 @@ public class MailRecords {
     }
 
     public record Page(List<Mail> mails, Optional<Long> total) {
+    }
+
+    /** The renderings of template mails still waiting for delivery, by mail id. */
+    public Map<String, ComposedMail.Rendering> renderings(List<String> mailIds) {
+        if (mailIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, ComposedMail.Rendering> renderings = new LinkedHashMap<>();
+        jdbi.useHandle(handle -> handle.createQuery("SELECT mail_id, html, text FROM mail_rendering WHERE mail_id IN (<ids>)")
+                .bindList("ids", mailIds)
+                .map((rows, context) -> Map.entry(rows.getString("mail_id"),
+                        new ComposedMail.Rendering(rows.getString("html"), rows.getString("text"))))
+                .forEach(entry -> renderings.put(entry.getKey(), entry.getValue())));
+        return renderings;
     }
 
     /** A mail as stored, and whether it still has parts waiting for delivery. */

@@ -88,7 +88,8 @@ public class MailRequestParser {
         templateName.ifPresent(name -> headerSafe("template_name", name));
         Optional<String> templateId = optionalText(root, "template_id");
         templateId.filter(id -> !TEMPLATE_ID.matcher(id).matches()).ifPresent(id -> {
-            throw ApiException.fieldFormat("template_id", "template_id must be 24 hexadecimal characters");
+            throw new ApiException(ErrorCode.ID_FORMAT, "template_id must be 24 hexadecimal characters",
+                    Map.of("field", "template_id"), List.of("body", "template_id"));
         });
         Optional<String> language = optionalText(root, "language");
         language.filter(l -> !LANGUAGE.matcher(l).matches()).ifPresent(l -> {
@@ -182,7 +183,7 @@ public class MailRequestParser {
             if (name.isBlank() || name.length() > MAX_NAME) {
                 throw ApiException.fieldFormat(path + ".name", path + ".name must have 1 to " + MAX_NAME + " characters");
             }
-            String type = requiredText(element, "type", path + ".type");
+            String type = element.hasNonNull("type") ? requiredText(element, "type", path + ".type") : typeOf(name);
             headerSafe(path + ".type", type);
             try {
                 ContentType parsed = new ContentType(type);
@@ -203,6 +204,12 @@ public class MailRequestParser {
             attachments.add(new MailRequest.Attachment(name, type, bytes));
         }
         return attachments;
+    }
+
+    /** An attachment without a type (the SDK makes it optional) gets the one its file name suggests. */
+    static String typeOf(String fileName) {
+        String guessed = java.net.URLConnection.guessContentTypeFromName(fileName);
+        return guessed == null ? "application/octet-stream" : guessed;
     }
 
     private static void rejectUnknown(JsonNode node, Set<String> allowed, String prefix) {

@@ -22,27 +22,69 @@ public class MailViews {
     }
 
     public String json(Mail mail) {
-        return json.write(view(mail, false));
+        return json.write(view(mail));
     }
 
     /** GET /mail/v1/?rql */
     public String list(String rawQuery) {
-        return page(rawQuery, false);
-    }
-
-    /** GET /mail/v1/queued?rql: the mails not (yet) sent, with why a failed one failed. */
-    public String queued(String rawQuery) {
-        return page(rawQuery, true);
-    }
-
-    private String page(String rawQuery, boolean unsentOnly) {
         SqlQuery query = rql.translate(rawQuery);
-        MailRecords.Page page = store.list(query, unsentOnly);
-        List<Map<String, Object>> records = page.mails().stream().map(mail -> view(mail, unsentOnly)).toList();
+        MailRecords.Page page = store.list(query, false);
+        return json.write(Pages.envelope(query, page.mails().stream().map(this::view).toList(), page.total()));
+    }
+
+    /**
+     * GET /mail/v1/queued?rql: the mails not (yet) sent, as Extra Horizon's QueuedMail (the message
+     * as it will go out: to, cc, bcc, subject, text, html, template_data), with why a failed one failed.
+     */
+    public String queued(String rawQuery) {
+        SqlQuery query = rql.translate(rawQuery);
+        MailRecords.Page page = store.list(query, true);
+        Map<String, ComposedMail.Rendering> renderings = store.renderings(page.mails().stream().map(Mail::id).toList());
+        List<Map<String, Object>> records = page.mails().stream().map(mail -> queuedView(mail, renderings.get(mail.id()))).toList();
         return json.write(Pages.envelope(query, records, page.total()));
     }
 
-    private Map<String, Object> view(Mail mail, boolean outbound) {
+    private Map<String, Object> queuedView(Mail mail, ComposedMail.Rendering rendering) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", mail.id());
+        view.put("status", mail.status().wire());
+        view.put("from", mail.from());
+        view.put("to", mail.recipients().to());
+        view.put("cc", mail.recipients().cc());
+        view.put("bcc", mail.recipients().bcc());
+        if (!mail.replyTo().isEmpty()) {
+            view.put("reply_to", String.join(", ", mail.replyTo()));
+        }
+        if (mail.subject() != null) {
+            view.put("subject", mail.subject());
+        }
+        if (rendering != null) {
+            if (rendering.text() != null) {
+                view.put("text", rendering.text());
+            }
+            if (rendering.html() != null) {
+                view.put("html", rendering.html());
+            }
+        } else if (mail.body() != null) {
+            view.put("text", mail.body());
+        }
+        if (mail.templateId().isPresent() || mail.templateName().isPresent()) {
+            Map<String, Object> template = new LinkedHashMap<>();
+            mail.templateId().ifPresent(value -> template.put("template_id", value));
+            mail.templateName().ifPresent(value -> template.put("template_name", value));
+            mail.language().ifPresent(value -> template.put("language", value));
+            mail.timeZone().ifPresent(value -> template.put("time_zone", value));
+            mail.contentJson().ifPresent(value -> template.put("content", json.readTree(value)));
+            view.put("template_data", template);
+        }
+        mail.provider().ifPresent(value -> view.put("provider", value));
+        mail.failureReason().ifPresent(value -> view.put("failure_reason", value));
+        view.put("creation_timestamp", mail.creationTimestamp());
+        view.put("update_timestamp", mail.updateTimestamp());
+        return view;
+    }
+
+    private Map<String, Object> view(Mail mail) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", mail.id());
         view.put("creator_id", mail.creatorId());
@@ -68,9 +110,6 @@ public class MailViews {
         view.put("views", mail.views());
         view.put("status", mail.status().wire());
         mail.provider().ifPresent(value -> view.put("provider", value));
-        if (outbound) {
-            mail.failureReason().ifPresent(value -> view.put("failure_reason", value));
-        }
         view.put("creation_timestamp", mail.creationTimestamp());
         view.put("update_timestamp", mail.updateTimestamp());
         return view;

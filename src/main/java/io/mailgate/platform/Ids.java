@@ -29,4 +29,13 @@ public final class Ids {
     public static boolean looksLikeId(String value) {
         return value != null && ID.matcher(value).matches();
     }
+
+    /** The id of a path or field, or a 400 code 12 (Extra Horizon's IDFormatError) when it cannot be one. */
+    public static String require(String value, String field) {
+        if (!looksLikeId(value)) {
+            throw new io.mailgate.platform.http.ApiException(io.mailgate.platform.http.ErrorCode.ID_FORMAT,
+                    field + " must be 24 hexadecimal characters", java.util.Map.of("field", field), java.util.List.of(field));
+        }
+        return value;
+    }
 }

@@ -9,12 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import io.mailgate.template.language.Translations;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The privacy notices Mailgate ships (API.md §6), read once from
- * {@code templates/<name>/<LANGUAGE>/{subject,body,text}.mustache} and {@code templates/<name>/inputs.json}.
+ * {@code templates/<name>/<LANGUAGE>/{subject,body,text}.hbs} and {@code templates/<name>/inputs.json}.
  * A stored template with the same name overrides a built-in one.
  */
 public class BuiltInTemplates {
@@ -35,19 +36,19 @@ public class BuiltInTemplates {
 
     public BuiltInTemplates(ObjectMapper mapper, TemplateRenderer renderer) {
         for (String name : NAMES) {
-            Map<String, String> inputs = readInputs(mapper, name);
+            Map<String, InputSchema> inputs = readInputs(mapper, name);
             Map<String, Template> byLanguage = new LinkedHashMap<>();
             for (String language : LANGUAGES) {
                 Map<String, String> outputs = new LinkedHashMap<>();
                 for (String output : OUTPUTS) {
-                    read("templates/" + name + "/" + language + "/" + output + ".mustache").ifPresent(t -> outputs.put(output, t));
+                    read("templates/" + name + "/" + language + "/" + output + ".hbs").ifPresent(t -> outputs.put(output, t));
                 }
                 if (!outputs.isEmpty()) {
-                    renderer.checkSyntax(outputs);
+                    renderer.check(outputs);
                     byLanguage.put(language, new Template(null, name, "Built-in privacy notice", inputs, outputs, 0, 0, language));
                 }
             }
-            if (!byLanguage.containsKey(Localized.FALLBACK_LANGUAGE)) {
+            if (!byLanguage.containsKey(Translations.FALLBACK_LANGUAGE)) {
                 throw new IllegalStateException("Built-in template " + name + " has no EN version");
             }
             templates.put(name, byLanguage);
@@ -60,17 +61,13 @@ public class BuiltInTemplates {
         if (byLanguage == null) {
             return Optional.empty();
         }
-        return Optional.of(byLanguage.getOrDefault(language, byLanguage.get(Localized.FALLBACK_LANGUAGE)));
+        return Optional.of(byLanguage.getOrDefault(language, byLanguage.get(Translations.FALLBACK_LANGUAGE)));
     }
 
-    private static Map<String, String> readInputs(ObjectMapper mapper, String name) {
+    private static Map<String, InputSchema> readInputs(ObjectMapper mapper, String name) {
         return read("templates/" + name + "/inputs.json").map(text -> {
             try {
-                Map<String, Map<String, String>> declared = mapper.readValue(text, new TypeReference<>() {
-                });
-                Map<String, String> inputs = new LinkedHashMap<>();
-                declared.forEach((input, declaration) -> inputs.put(input, declaration.get("type")));
-                return inputs;
+                return InputSchema.parseAll(mapper.readTree(text));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -122,8 +122,9 @@ public class LocalizationEndpoints {
                 }
                 texts.put(entry.getKey(), entry.getValue().asText());
             }
-            if (englishRequired && !texts.containsKey(Localized.FALLBACK_LANGUAGE)) {
-                throw ApiException.fieldFormat(path + ".text", path + ".text needs an EN text, the fallback of every language");
+            if (englishRequired && !texts.containsKey(io.mailgate.template.language.Translations.FALLBACK_LANGUAGE)) {
+                throw new ApiException(ErrorCode.DEFAULT_LOCALIZATION_MISSING, path + ".text needs an EN text, the fallback "
+                        + "of every language", Map.of("field", path + ".text"), List.of("body", path + ".text"));
             }
             parsed.add(Map.entry(key.asText(), texts));
         }

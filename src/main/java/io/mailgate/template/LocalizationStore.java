@@ -96,6 +96,25 @@ public class LocalizationStore {
         return jdbi.withHandle(handle -> RqlSelect.count(handle, "localization m", query));
     }
 
+    /** A key's texts by language; empty when the key is unknown. */
+    public Optional<Map<String, String>> text(String key) {
+        return jdbi.withHandle(handle -> readText(handle, key));
+    }
+
+    /** The texts of the keys that exist: key → (language → text). */
+    public Map<String, Map<String, String>> texts(java.util.Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Map<String, String>> texts = new LinkedHashMap<>();
+        jdbi.useHandle(handle -> handle.createQuery("SELECT localization_key, text FROM localization WHERE localization_key IN (<keys>)")
+                .bindList("keys", List.copyOf(keys))
+                .map((rows, context) -> Map.entry(rows.getString("localization_key"),
+                        (Map<String, String>) json.read(rows.getString("text"), TEXTS)))
+                .forEach(entry -> texts.put(entry.getKey(), entry.getValue())));
+        return texts;
+    }
+
     private Optional<Map<String, String>> readText(Handle handle, String key) {
         return handle.createQuery("SELECT text FROM localization WHERE localization_key = ?").bind(0, key)
                 .map((rows, context) -> (Map<String, String>) json.read(rows.getString("text"), TEXTS))

@@ -2,19 +2,37 @@ package io.mailgate.template;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
-/** The texts of the localization keys one rendering may need: key → (language → text). */
-public record Localized(Map<String, Map<String, String>> texts) {
+import io.mailgate.template.language.Translations;
 
-    public static final String FALLBACK_LANGUAGE = "EN";
+/**
+ * The localization texts one rendering may use: key → (language → text). The keys a template names
+ * literally come with it (one query); a key computed while rendering ({@code {{t @inputs.key}}}) is
+ * looked up when first needed.
+ */
+public final class Localized implements Translations {
 
-    public Localized {
-        texts = Map.copyOf(texts);
+    private final Map<String, Map<String, String>> texts;
+    private final Function<String, Optional<Map<String, String>>> lookUp;
+    private final Map<String, Optional<Map<String, String>>> looked = new ConcurrentHashMap<>();
+
+    public Localized(Map<String, Map<String, String>> texts, Function<String, Optional<Map<String, String>>> lookUp) {
+        this.texts = Map.copyOf(texts);
+        this.lookUp = lookUp;
     }
 
-    /** The text in the language, else in English; empty when the key is unknown. */
+    public static Localized none() {
+        return new Localized(Map.of(), key -> Optional.empty());
+    }
+
+    @Override
     public Optional<String> text(String key, String language) {
         Map<String, String> byLanguage = texts.get(key);
+        if (byLanguage == null) {
+            byLanguage = looked.computeIfAbsent(key, lookUp).orElse(null);
+        }
         if (byLanguage == null) {
             return Optional.empty();
         }

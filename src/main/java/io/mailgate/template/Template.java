@@ -5,15 +5,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A template: declared inputs (name → type) and Mustache outputs (name → source). Stored templates
- * have an id and timestamps and serve every language through localizations; a built-in one (a
- * privacy notice) has neither, and is one translation: its language is set.
+ * A v2 template: declared inputs and Handlebars outputs (name → source). Stored templates have an id
+ * and timestamps and serve every language through localizations; a built-in one (a privacy notice)
+ * has neither, and is one translation: its language is set.
  */
 public record Template(
         String id,
         String name,
         String description,
-        Map<String, String> inputs,
+        Map<String, InputSchema> inputs,
         Map<String, String> outputs,
         long creationTimestamp,
         long updateTimestamp,

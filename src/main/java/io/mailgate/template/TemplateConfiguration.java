@@ -2,6 +2,7 @@ package io.mailgate.template;
 
 import io.mailgate.platform.Json;
 import io.mailgate.platform.Platform;
+import io.mailgate.template.language.TemplateLanguage;
 
 /** Wires templates and localizations: their stores, the renderer, and the API beans. */
 public final class TemplateConfiguration {
@@ -10,11 +11,12 @@ public final class TemplateConfiguration {
 
     public TemplateConfiguration(Platform platform) {
         Json json = platform.json();
-        TemplateRenderer renderer = new TemplateRenderer(json.mapper(), platform.settings().publicUrl());
+        TemplateRenderer renderer = new TemplateRenderer(new TemplateLanguage(), platform.settings().publicUrl());
         TemplateStore store = new TemplateStore(platform.jdbi(), json, platform.clock());
-        templates = new Templates(store, new BuiltInTemplates(json.mapper(), renderer), renderer);
+        LocalizationStore localizations = new LocalizationStore(platform.jdbi(), json, platform.clock());
+        templates = new Templates(store, new BuiltInTemplates(json.mapper(), renderer), renderer, localizations);
         platform.bind(new TemplateEndpoints(json, store, new TemplateRequests(json, renderer), templates));
-        platform.bind(new LocalizationEndpoints(json, new LocalizationStore(platform.jdbi(), json, platform.clock())));
+        platform.bind(new LocalizationEndpoints(json, localizations));
     }
 
     public Templates templates() {

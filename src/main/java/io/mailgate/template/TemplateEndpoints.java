@@ -58,9 +58,11 @@ public class TemplateEndpoints {
         return json.write(view(templates.find(idOrName)));
     }
 
+    /** Extra Horizon answers an update with the count, not the template. */
     public String update(String idOrName, Object body) {
         Template current = store.find(idOrName).orElseThrow(() -> TemplateStore.unknown(idOrName));
-        return json.write(view(store.update(current, requests.update(body, current))));
+        store.update(current, requests.update(body, current));
+        return json.write(Map.of("records_affected", 1));
     }
 
     public String delete(String idOrName) {
@@ -112,9 +114,7 @@ public class TemplateEndpoints {
         if (template.description() != null) {
             view.put("description", template.description());
         }
-        Map<String, Object> inputs = new LinkedHashMap<>();
-        template.inputs().forEach((name, type) -> inputs.put(name, Map.of("type", type)));
-        view.put("inputs", inputs);
+        view.put("inputs", InputSchema.views(template.inputs()));
         view.put("outputs", template.outputs());
         if (template.id() != null) {
             view.put("creation_timestamp", template.creationTimestamp());

@@ -14,16 +14,21 @@ import io.mailgate.platform.http.ErrorCode;
 import io.mailgate.mail.Headers;
 import io.mailgate.platform.Json;
 
-/** Reads and checks template bodies of POST and PUT /templates/v2. */
+/**
+ * Reads and checks template bodies of POST and PUT /templates/v2. Any set of outputs is a template
+ * (Extra Horizon's templates render any text); a mail needs {@code subject} and {@code body}, which
+ * is checked when a mail names the template.
+ */
 public class TemplateRequests {
 
     private static final Set<String> FIELDS = Set.of("name", "description", "inputs", "outputs");
     /** Read-only fields a client may send back unchanged after a GET; they are ignored. */
     private static final Set<String> READ_ONLY = Set.of("id", "creation_timestamp", "update_timestamp");
-    private static final Set<String> INPUT_FIELDS = Set.of("type");
     private static final int MAX_NAME = 255;
     private static final int MAX_DESCRIPTION = 2000;
     private static final int MAX_OUTPUT = 1_000_000;
+    private static final int MAX_OUTPUTS = 50;
+    private static final int MAX_OUTPUT_NAME = 100;
 
     private final Json json;
     private final TemplateRenderer renderer;
@@ -56,11 +61,10 @@ public class TemplateRequests {
         String name = root.has("name") ? name(root.get("name")) : current.name();
         String description = root.has("description") ? description(root.get("description"))
                 : current == null ? null : current.description();
-        Map<String, String> inputs = root.has("inputs") ? inputs(root.get("inputs"))
+        Map<String, InputSchema> inputs = root.has("inputs") ? InputSchema.parseAll(root.get("inputs"))
                 : current == null ? Map.of() : current.inputs();
         Map<String, String> outputs = root.has("outputs") ? outputs(root.get("outputs")) : current.outputs();
-        renderer.checkSyntax(outputs);
-        return new TemplateDraft(name, description, inputs, outputs);
+        return new TemplateDraft(name, description, inputs, outputs, renderer.check(outputs));
     }
 
     private static String name(JsonNode node) {
@@ -83,51 +87,25 @@ public class TemplateRequests {
         return node.asText();
     }
 
-    private static Map<String, String> inputs(JsonNode node) {
-        if (!node.isObject()) {
-            throw ApiException.fieldFormat("inputs", "inputs must be an object such as {\"first_name\":{\"type\":\"string\"}}");
-        }
-        Map<String, String> inputs = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> input = it.next();
-            String path = "inputs." + input.getKey();
-            JsonNode declaration = input.getValue();
-            if (input.getKey().isBlank() || !declaration.isObject() || !declaration.path("type").isTextual()) {
-                throw ApiException.fieldFormat(path, path + " must be an object with a type");
-            }
-            for (Iterator<String> names = declaration.fieldNames(); names.hasNext(); ) {
-                String field = names.next();
-                if (!INPUT_FIELDS.contains(field)) {
-                    throw new ApiException(ErrorCode.BODY_FORMAT, "Unknown field " + path + "." + field);
-                }
-            }
-            String type = declaration.get("type").asText();
-            if (InputType.of(type).isEmpty()) {
-                throw ApiException.fieldFormat(path, path + ".type must be string, number, boolean, object or array");
-            }
-            inputs.put(input.getKey(), type);
-        }
-        return inputs;
-    }
-
     private static Map<String, String> outputs(JsonNode node) {
         if (!node.isObject()) {
-            throw ApiException.fieldFormat("outputs", "outputs must be an object of Mustache strings");
+            throw ApiException.fieldFormat("outputs", "outputs must be an object of template strings, such as "
+                    + "{\"subject\":\"…\",\"body\":\"…\"}");
+        }
+        if (node.isEmpty() || node.size() > MAX_OUTPUTS) {
+            throw ApiException.fieldFormat("outputs", "A template has 1 to " + MAX_OUTPUTS + " outputs");
         }
         Map<String, String> outputs = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> output = it.next();
+            if (output.getKey().isBlank() || output.getKey().length() > MAX_OUTPUT_NAME) {
+                throw ApiException.fieldFormat("outputs", "Output names are 1 to " + MAX_OUTPUT_NAME + " characters");
+            }
             if (!output.getValue().isTextual() || output.getValue().asText().length() > MAX_OUTPUT) {
                 throw ApiException.fieldFormat("outputs." + output.getKey(), "outputs." + output.getKey()
                         + " must be a string of at most " + MAX_OUTPUT + " characters");
             }
             outputs.put(output.getKey(), output.getValue().asText());
-        }
-        for (String required : List.of("subject", "body")) {
-            if (!outputs.containsKey(required)) {
-                throw new ApiException(ErrorCode.MISSING_REQUIRED_FIELDS, "A mail template needs the output " + required,
-                        Map.of("missingFields", List.of("outputs." + required)), List.of("body", "outputs", required));
-            }
         }
         return outputs;
     }

@@ -48,7 +48,7 @@ public class TemplateStore {
             handle.createUpdate("INSERT INTO template (id, name, description, inputs, outputs, creation_timestamp, "
                             + "update_timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)")
                     .bind(0, template.id()).bind(1, template.name()).bind(2, template.description())
-                    .bind(3, json.write(template.inputs())).bind(4, json.write(template.outputs())).bind(5, now).bind(6, now)
+                    .bind(3, json.write(InputSchema.views(template.inputs()))).bind(4, json.write(template.outputs())).bind(5, now).bind(6, now)
                     .execute();
             saveKeys(handle, template.id(), draft.localizationKeys());
         }, template.name());
@@ -63,7 +63,7 @@ public class TemplateStore {
         inTransaction(handle -> {
             int updatedRows = handle.createUpdate("UPDATE template SET name = ?, description = ?, inputs = ?, outputs = ?, "
                             + "update_timestamp = ? WHERE id = ?")
-                    .bind(0, updated.name()).bind(1, updated.description()).bind(2, json.write(updated.inputs()))
+                    .bind(0, updated.name()).bind(1, updated.description()).bind(2, json.write(InputSchema.views(updated.inputs())))
                     .bind(3, json.write(updated.outputs())).bind(4, now).bind(5, updated.id())
                     .execute();
             if (updatedRows == 0) {
@@ -111,7 +111,7 @@ public class TemplateStore {
         // A name that happens to look like another template's id: the id wins.
         Template template = templates.containsKey(idOrName) ? templates.get(idOrName)
                 : templates.values().stream().findFirst().orElse(null);
-        return Optional.ofNullable(template).map(t -> new Rendering(t, new Localized(texts.get(t.id()))));
+        return Optional.ofNullable(template).map(t -> new Rendering(t, texts.get(t.id())));
     }
 
     public List<Template> list(SqlQuery query) {
@@ -122,14 +122,15 @@ public class TemplateStore {
         return jdbi.withHandle(handle -> RqlSelect.count(handle, "template m", query));
     }
 
-    /** A template and the localizations it needs. */
-    public record Rendering(Template template, Localized localized) {
+    /** A template and the texts of the localizations it names: key → (language → text). */
+    public record Rendering(Template template, Map<String, Map<String, String>> texts) {
     }
 
     private Template read(ResultSet rows) {
         try {
             return new Template(rows.getString("id"), rows.getString("name"), rows.getString("description"),
-                    json.read(rows.getString("inputs"), STRING_MAP), json.read(rows.getString("outputs"), STRING_MAP),
+                    InputSchema.readStored(json.readTree(rows.getString("inputs"))),
+                    json.read(rows.getString("outputs"), STRING_MAP),
                     rows.getLong("creation_timestamp"), rows.getLong("update_timestamp"), null);
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot read template", e);

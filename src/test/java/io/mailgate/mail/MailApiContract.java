@@ -386,7 +386,9 @@ abstract class MailApiContract {
         Api.Response again = api.delete("/mail/v1/" + id, token);
         assertEquals(404, again.status());
         assertEquals(16, again.json().get("code").asInt());
-        assertEquals(404, api.delete("/mail/v1/'%20OR%201=1", token).status());
+        Api.Response malformed = api.delete("/mail/v1/'%20OR%201=1", token);
+        assertEquals(400, malformed.status(), "Extra Horizon's IDFormatError");
+        assertEquals(12, malformed.json().get("code").asInt());
     }
 
     // ---- auth ---------------------------------------------------------------------------------
@@ -407,7 +409,7 @@ abstract class MailApiContract {
                     .method(route.method(), HttpRequest.BodyPublishers.noBody()));
             assertAuthError(malformed, 401, 104, route);
             String wrongScope = route.scope().equals("mail:read") ? sender : reader;
-            assertAuthError(call(route, wrongScope), 403, 10, route);
+            assertAuthError(call(route, wrongScope), 401, 10, route);
         }
         assertEquals(200, api.get("/mail/v1/health", null).status(), "health is public");
         assertEquals("", api.get("/mail/v1/health", null).body());

@@ -192,8 +192,6 @@ class MailRequestParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "\"template_id\":\"not-hex\"                    | template_id",
-        "\"template_id\":\"5f1e0a2b3c4d5e6f7a8b9c0\"    | template_id",
         "\"template_name\":\"a\\nb\"                    | template_name",
         "\"language\":\"en\"                            | language",
         "\"language\":\"ENG\"                           | language",
@@ -207,6 +205,14 @@ class MailRequestParserTest {
         ApiException error = refused("{\"recipients\":{\"to\":[\"a@example.com\"]},\"body\":\"b\"," + subject + field + "}",
                 ErrorCode.FIELD_FORMAT);
         assertEquals(name, error.details().get("field"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not-hex", "5f1e0a2b3c4d5e6f7a8b9c0", "5F1E0A2B3C4D5E6F7A8B9C0Z"})
+    void aMalformedTemplateIdIsAnIdFormatError(String id) {
+        ApiException error = refused("{\"recipients\":{\"to\":[\"a@example.com\"]},\"template_id\":\"" + id + "\"}",
+                ErrorCode.ID_FORMAT);
+        assertEquals("template_id", error.details().get("field"));
     }
 
     // ---- attachments ---------------------------------------------------------------------------
@@ -231,6 +237,15 @@ class MailRequestParserTest {
     void anAttachmentNameHasAtMost255Characters() {
         assertEquals(255, parse(withAttachment("n".repeat(255), "")).attachments().get(0).name().length());
         assertEquals("attachments[0].name", refused(withAttachment("n".repeat(256), ""), ErrorCode.FIELD_FORMAT).details().get("field"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"report.pdf, application/pdf", "photo.PNG, image/png", "notes.txt, text/plain", "data.weird, application/octet-stream",
+        "no-extension, application/octet-stream"})
+    void anAttachmentWithoutATypeGetsTheOneItsNameSuggests(String name, String type) {
+        MailRequest request = parse("{\"recipients\":{\"to\":[\"a@example.com\"]},\"subject\":\"s\",\"body\":\"b\","
+                + "\"attachments\":[{\"name\":\"" + name + "\",\"content\":\"SGk=\"}]}");
+        assertEquals(type, request.attachments().get(0).type());
     }
 
     @Test

@@ -2,7 +2,10 @@ package io.mailgate.platform.http;
 
 /** The client errors Mailgate answers with: the Extra Horizon code and name, and the HTTP status. */
 public enum ErrorCode {
-    NO_PERMISSION(10, "NO_PERMISSION_EXCEPTION", 403),
+    /** Extra Horizon answers a missing permission 401; fidesops routes answer it 403 (ErrorResponses). */
+    NO_PERMISSION(10, "NO_PERMISSION_EXCEPTION", 401),
+    /** A path id that is not 24 hexadecimal characters. */
+    ID_FORMAT(12, "ID_FORMAT_EXCEPTION", 400),
     EMPTY_BODY(13, "EMPTY_BODY_EXCEPTION", 400),
     MISSING_REQUIRED_FIELDS(14, "MISSING_REQUIRED_FIELDS_EXCEPTION", 400),
     FIELD_FORMAT(15, "FIELD_FORMAT_EXCEPTION", 400),
@@ -15,12 +18,16 @@ public enum ErrorCode {
     NOT_AUTHENTICATED(104, "USER_NOT_AUTHENTICATED_EXCEPTION", 401),
     TOKEN_UNKNOWN(117, "ACCESS_TOKEN_UNKNOWN_EXCEPTION", 401),
     TOKEN_EXPIRED(118, "ACCESS_TOKEN_EXPIRED_EXCEPTION", 401),
-    LOCALIZATION_UNKNOWN(1002, "LOCALIZATION_UNKNOWN_EXCEPTION", 400),
+    /** A localization without the EN text every language falls back to. */
+    DEFAULT_LOCALIZATION_MISSING(801, "DEFAULT_LOCALIZATION_MISSING_EXCEPTION", 400),
+    LOCALIZATION_UNKNOWN(1002, "LOCALIZATION_KEY_MISSING_EXCEPTION", 400),
     TEMPLATE_FILLING(1003, "TEMPLATE_FILLING_EXCEPTION", 400),
     TEMPLATE_SYNTAX(1004, "TEMPLATE_SYNTAX_EXCEPTION", 400),
     TEMPLATE_RESOLVING(1005, "TEMPLATE_RESOLVING_EXCEPTION", 400),
     /** Wrong client credentials at a token endpoint. */
     AUTHENTICATION_FAILURE(106, "AUTHENTICATION_EXCEPTION", 401),
+    /** Too many failed logins for a user or a client: wait for Retry-After. */
+    LOGIN_FREEZE(212, "LOGIN_FREEZE_EXCEPTION", 429),
     /** A fidesops 400: a duplicate key or name, or invalid secrets (detail is a message or a list of them). */
     BAD_REQUEST(22, "BAD_REQUEST_EXCEPTION", 400),
     /** A request that is well-formed JSON but breaks the schema (fidesops answers these with 422). */

@@ -50,6 +50,7 @@ public class ErrorResponses {
         }
         return switch (api.errorCode()) {
             case EMPTY_BODY, BODY_FORMAT, MISSING_REQUIRED_FIELDS, FIELD_FORMAT -> 422;
+            case NO_PERMISSION -> 403;
             default -> api.status();
         };
     }
