@@ -10,7 +10,7 @@ import java.util.Optional;
 import io.mailgate.platform.http.ApiException;
 import io.mailgate.platform.http.ErrorCode;
 import io.mailgate.mail.AcceptedMail;
-import io.mailgate.provider.FidesQuery;
+import io.mailgate.platform.http.FidesQuery;
 import io.mailgate.platform.Json;
 
 /** GET /api/v1/dead-letters and the bookkeeping of POST /api/v1/dead-letters/{id}/replay. */

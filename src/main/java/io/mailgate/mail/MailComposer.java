@@ -30,7 +30,7 @@ public class MailComposer {
         if (!request.isTemplate()) {
             return null;
         }
-        return templates.lookUp(request.templateId().or(request::templateName).orElseThrow(), request.language().orElse(null));
+        return templates.lookUpForMail(request.templateId().or(request::templateName).orElseThrow(), request.language().orElse(null));
     }
 
     /** A plain mail as it is; a template mail rendered with its template, its inputs and a new tracking hash. */

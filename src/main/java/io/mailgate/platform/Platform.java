@@ -24,6 +24,7 @@ import io.mailgate.platform.broker.Broker;
 import io.mailgate.platform.broker.KnownDestinations;
 import io.mailgate.platform.db.Database;
 import io.mailgate.platform.http.ErrorResponses;
+import io.mailgate.platform.http.UnknownPaths;
 import io.mailgate.platform.observe.BrokerHealthCheck;
 import io.mailgate.platform.observe.DatabaseHealthCheck;
 
@@ -81,6 +82,7 @@ public final class Platform {
         health.register(new BrokerHealthCheck(platform.broker.uncachedConnectionFactory()));
         platform.bind(platform.json);
         platform.bind(new ErrorResponses(platform.json));
+        context.addStartupListener(new UnknownPaths(platform.json));
         return platform;
     }
 

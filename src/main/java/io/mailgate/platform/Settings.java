@@ -28,6 +28,7 @@ public record Settings(
         String rootClientId,
         String rootClientSecret,
         long tokenTtlSeconds,
+        LoginLimits loginLimits,
         String smtpHost,
         int smtpPort,
         String smtpUsername,
@@ -48,6 +49,10 @@ public record Settings(
     public static final String DEV_ROOT_CLIENT_SECRET = "mailgate-dev-secret";
 
     public enum SmtpSecurity { NONE, STARTTLS, TLS }
+
+    /** Failed logins a user name or a client may have before it must wait, and the first wait (it doubles). */
+    public record LoginLimits(int maxFailures, long lockoutSeconds) {
+    }
 
     /** The queues Mailgate reads and writes: their names live in application.properties only. */
     public record Queues(String send, String privacy, String outbound, String dead) {
@@ -80,6 +85,8 @@ public record Settings(
                 p.text("mailgate.security.root-client-id"),
                 p.text("mailgate.security.root-client-secret"),
                 p.integer("mailgate.security.token-ttl-seconds", 1, Integer.MAX_VALUE),
+                new LoginLimits(p.integer("mailgate.security.login-max-failures", 1, 1000),
+                        p.integer("mailgate.security.login-lockout-seconds", 1, 86_400)),
                 p.text("mailgate.smtp.host"),
                 p.integer("mailgate.smtp.port", 1, 65535),
                 p.text("mailgate.smtp.username"),

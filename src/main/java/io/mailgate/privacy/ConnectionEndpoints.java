@@ -15,7 +15,7 @@ import io.mailgate.mail.Addresses;
 import io.mailgate.mail.Mail;
 import io.mailgate.mail.MailOutcomes;
 import io.mailgate.mail.AcceptedMail;
-import io.mailgate.provider.FidesQuery;
+import io.mailgate.platform.http.FidesQuery;
 import io.mailgate.platform.Json;
 
 /** /api/v1/connection: email connectors, their secrets and test emails, and their datasets. */

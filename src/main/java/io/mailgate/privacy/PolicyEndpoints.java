@@ -11,7 +11,7 @@ import io.mailgate.platform.http.ApiException;
 import io.mailgate.platform.http.Bodies;
 import io.mailgate.platform.http.ErrorCode;
 import io.mailgate.provider.FidesKeys;
-import io.mailgate.provider.FidesQuery;
+import io.mailgate.platform.http.FidesQuery;
 import io.mailgate.platform.Json;
 
 /** /api/v1/policy, its rules and their targets (bulk PATCH, fidesops style). */

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mailgate.platform.http.ApiException;
 import io.mailgate.platform.http.Bodies;
 import io.mailgate.platform.http.ErrorCode;
-import io.mailgate.provider.FidesQuery;
+import io.mailgate.platform.http.FidesQuery;
 import io.mailgate.security.Secrets;
 import io.mailgate.platform.Json;
 

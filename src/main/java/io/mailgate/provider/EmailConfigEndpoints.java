@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.mailgate.platform.http.ApiException;
 import io.mailgate.platform.http.ErrorCode;
+import io.mailgate.platform.http.FidesQuery;
 import io.mailgate.platform.Json;
 
 /** The fidesops /api/v1/email/config endpoints. Secrets go in, never out. */

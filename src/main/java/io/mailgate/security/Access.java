@@ -17,8 +17,14 @@ public class Access {
         this.tokens = tokens;
     }
 
+    /** The caller's id when the token holds the scope: the user's, or the client's when no user logged in. */
     public String authorize(Object authorization, String scope) {
-        return principal(authorization, scope).clientId();
+        return principal(authorization, scope).actor();
+    }
+
+    /** Any valid token, whatever its scopes: for what Extra Horizon lets every signed-in caller do. */
+    public String authenticate(Object authorization) {
+        return principal(authorization, null).actor();
     }
 
     public Principal principal(Object authorization, String scope) {
@@ -38,7 +44,7 @@ public class Access {
         if (lookup.expired()) {
             throw new ApiException(ErrorCode.TOKEN_EXPIRED, "The access token has expired");
         }
-        if (!principal.scopes().contains(scope)) {
+        if (scope != null && !principal.scopes().contains(scope)) {
             throw new ApiException(ErrorCode.NO_PERMISSION, "This action needs the scope " + scope);
         }
         return principal;

@@ -30,12 +30,12 @@ public class Clients {
         }
         if (clientId.equals(rootId)) {
             return Secrets.constantTimeEquals(secret, rootSecret)
-                    ? Optional.of(new Principal(rootId, Scopes.ALL)) : Optional.empty();
+                    ? Optional.of(Principal.client(rootId, Scopes.ALL)) : Optional.empty();
         }
         return jdbi.withHandle(handle -> handle.createQuery("SELECT secret_hash, scopes FROM api_client WHERE client_id = ?")
                         .bind(0, clientId)
                         .map((rows, context) -> Secrets.constantTimeEquals(rows.getString("secret_hash"), Secrets.sha256(secret))
-                                ? Optional.of(new Principal(clientId, Scopes.split(rows.getString("scopes"))))
+                                ? Optional.of(Principal.client(clientId, Scopes.split(rows.getString("scopes"))))
                                 : Optional.<Principal>empty())
                         .findOne())
                 .flatMap(principal -> principal);

@@ -17,6 +17,8 @@ public final class Scopes {
             "policy:create_or_update", "policy:read",
             "privacy-request:read", "privacy-request:review",
             "client:create", "client:delete",
+            "user:create", "user:read", "user:delete",
+            "user-permission:create", "user-permission:update", "user-permission:read",
             "deadletter:read", "deadletter:replay")));
 
     private Scopes() {

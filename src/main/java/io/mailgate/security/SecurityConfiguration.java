@@ -6,7 +6,7 @@ import org.slf4j.LoggerFactory;
 import io.mailgate.platform.Platform;
 import io.mailgate.platform.Settings;
 
-/** Wires security: tokens and clients (the routes' {@code access} checks) and the box that seals every secret. */
+/** Wires security: tokens, clients and users (the routes' {@code access} checks), and the box that seals every secret. */
 public final class SecurityConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(SecurityConfiguration.class);
@@ -19,8 +19,11 @@ public final class SecurityConfiguration {
         Tokens tokens = new Tokens(platform.jdbi(), settings.tokenTtlSeconds(), platform.clock());
         Clients clients = new Clients(platform.jdbi(), tokens, settings.effectiveRootClientId(),
                 settings.effectiveRootClientSecret());
+        Users users = new Users(platform.jdbi(), tokens, platform.clock());
+        LoginThrottle throttle = new LoginThrottle(platform.jdbi(), settings.loginLimits(), platform.clock());
         platform.bind(new Access(tokens));
-        platform.bind(new TokenEndpoints(clients, tokens, platform.json()));
+        platform.bind(new TokenEndpoints(clients, tokens, users, throttle, platform.json()));
+        platform.bind(new UserEndpoints(users, tokens, throttle, platform.json()));
         secretBox = SecretBox.open(settings.encryptionKey(), settings.dataDir());
     }
 

@@ -20,11 +20,15 @@ public class TokenEndpoints {
 
     private final Clients clients;
     private final Tokens tokens;
+    private final Users users;
+    private final LoginThrottle throttle;
     private final Json json;
 
-    public TokenEndpoints(Clients clients, Tokens tokens, Json json) {
+    public TokenEndpoints(Clients clients, Tokens tokens, Users users, LoginThrottle throttle, Json json) {
         this.clients = clients;
         this.tokens = tokens;
+        this.users = users;
+        this.throttle = throttle;
         this.json = json;
     }
 
@@ -45,40 +49,114 @@ public class TokenEndpoints {
         return json.write(answer);
     }
 
-    /** Extra Horizon: client_credentials or refresh_token grant, JSON or form. */
+    /**
+     * Extra Horizon: the password, refresh_token or client_credentials grant, JSON or form. Every grant
+     * authenticates the client (body fields or HTTP Basic); a refresh token only works for the client
+     * it was issued to (RFC 6749 §6); a user's token holds the user's scopes that the client also holds.
+     */
     public String extraHorizonToken(Object body, Object authorization) {
         Map<String, String> fields = formOrJson(body);
         String grant = fields.get("grant_type");
-        Principal principal;
-        if ("refresh_token".equals(grant)) {
-            String refresh = fields.get("refresh_token");
-            if (refresh == null) {
-                throw missing("refresh_token");
-            }
-            Tokens.Lookup lookup = tokens.lookup(refresh, Tokens.REFRESH);
-            if (lookup.principal().isEmpty() || lookup.expired() || !tokens.revoke(refresh)) {
-                throw new ApiException(ErrorCode.AUTHENTICATION_FAILURE, "The refresh token is unknown or expired");
-            }
-            principal = lookup.principal().get();
-        } else if ("client_credentials".equals(grant)) {
-            Credentials credentials = credentials(fields, authorization);
-            if (credentials.clientId() == null || credentials.clientSecret() == null) {
-                throw missing(credentials.clientId() == null ? "client_id" : "client_secret");
-            }
-            principal = clients.authenticate(credentials.clientId(), credentials.clientSecret())
-                    .orElseThrow(() -> new ApiException(ErrorCode.AUTHENTICATION_FAILURE, "The client credentials are wrong"));
-        } else if (grant == null) {
+        if (grant == null) {
             throw missing("grant_type");
-        } else {
-            throw ApiException.fieldFormat("grant_type",
-                    "grant_type must be client_credentials or refresh_token: Mailgate has clients, not users");
         }
+        if (!List.of("password", "refresh_token", "client_credentials").contains(grant)) {
+            throw new ApiException(ErrorCode.UNSUPPORTED_GRANT, "grant_type must be password, refresh_token or client_credentials",
+                    Map.of("error", "unsupported_grant_type"), List.of("body", "grant_type"));
+        }
+        Principal client = authenticateClient(credentials(fields, authorization));
+        Principal principal = switch (grant) {
+            case "password" -> passwordGrant(client, fields);
+            case "refresh_token" -> refreshGrant(client, fields);
+            default -> client;
+        };
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("access_token", tokens.issueAccess(principal));
         answer.put("token_type", "bearer");
         answer.put("expires_in", tokens.accessTtlSeconds());
         answer.put("refresh_token", tokens.issueRefresh(principal));
+        if (principal.userId() != null) {
+            answer.put("user_id", principal.userId());
+        }
+        answer.put("application_id", principal.clientId());
         return json.write(answer);
+    }
+
+    private Principal authenticateClient(Credentials credentials) {
+        if (credentials.clientId() == null || credentials.clientSecret() == null) {
+            throw missing(credentials.clientId() == null ? "client_id" : "client_secret");
+        }
+        String subject = LoginThrottle.client(credentials.clientId());
+        throttle.check(subject);
+        return clients.authenticate(credentials.clientId(), credentials.clientSecret()).orElseThrow(() -> {
+            throttle.failed(subject);
+            return oauthError(ErrorCode.AUTHENTICATION_FAILURE, "invalid_client", "The client credentials are wrong");
+        });
+    }
+
+    private Principal passwordGrant(Principal client, Map<String, String> fields) {
+        String username = fields.get("username");
+        String password = fields.get("password");
+        if (username == null || password == null) {
+            throw missing(username == null ? "username" : "password");
+        }
+        if (username.length() > 255 || password.length() > 1000) {
+            throw oauthError(ErrorCode.AUTHENTICATION_FAILURE, "invalid_grant", "This password email combination is unknown");
+        }
+        String userSubject = LoginThrottle.user(Users.normalize(username));
+        String clientSubject = LoginThrottle.client(client.clientId());
+        throttle.check(userSubject, clientSubject);
+        Users.User user = users.findByUsername(username).orElse(null);
+        boolean valid;
+        if (user == null) {
+            Passwords.burn(password);
+            valid = false;
+        } else {
+            valid = Passwords.matches(password, user.passwordHash());
+        }
+        if (!valid) {
+            throttle.failed(userSubject, clientSubject);
+            throw oauthError(ErrorCode.AUTHENTICATION_FAILURE, "invalid_grant", "This password email combination is unknown");
+        }
+        throttle.succeeded(userSubject);
+        return new Principal(client.clientId(), user.id(), intersection(user.scopes(), client.scopes()));
+    }
+
+    private Principal refreshGrant(Principal client, Map<String, String> fields) {
+        String refresh = fields.get("refresh_token");
+        if (refresh == null) {
+            throw missing("refresh_token");
+        }
+        Tokens.Lookup lookup = tokens.lookup(refresh, Tokens.REFRESH);
+        if (lookup.principal().isEmpty() || lookup.expired()) {
+            throw oauthError(ErrorCode.AUTHENTICATION_FAILURE, "invalid_grant", "The refresh token is unknown or expired");
+        }
+        Principal holder = lookup.principal().get();
+        if (!holder.clientId().equals(client.clientId())) {
+            // RFC 6749 §6: a refresh token only works for the client it was issued to. Not revoked: its
+            // owner may still use it.
+            throw oauthError(ErrorCode.AUTHENTICATION_FAILURE, "invalid_grant", "The refresh token was issued to another client");
+        }
+        if (!tokens.revoke(refresh)) {
+            throw oauthError(ErrorCode.AUTHENTICATION_FAILURE, "invalid_grant", "The refresh token is unknown or expired");
+        }
+        if (holder.userId() == null) {
+            return client;
+        }
+        Users.User user = users.find(holder.userId()).orElseThrow(() ->
+                oauthError(ErrorCode.AUTHENTICATION_FAILURE, "invalid_grant", "The user of this refresh token no longer exists"));
+        return new Principal(client.clientId(), user.id(), intersection(user.scopes(), client.scopes()));
+    }
+
+    private static Set<String> intersection(Set<String> a, Set<String> b) {
+        Set<String> both = new LinkedHashSet<>(a);
+        both.retainAll(b);
+        return both;
+    }
+
+    /** An OAuth error with Extra Horizon's code and name too: {"error","description","code","name","message"}. */
+    private static ApiException oauthError(ErrorCode code, String error, String description) {
+        return new ApiException(code, description, Map.of("error", error, "description", description), List.of());
     }
 
     /** fidesops: a JSON array of scopes in, new client credentials out. A client cannot grant scopes it lacks. */

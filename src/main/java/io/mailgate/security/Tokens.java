@@ -62,9 +62,9 @@ public class Tokens {
             }
         }
         Optional<Stored> stored = jdbi.withHandle(handle -> handle.createQuery(
-                        "SELECT client_id, scopes, expires_at FROM access_token WHERE token_hash = ? AND kind = ?")
+                        "SELECT client_id, user_id, scopes, expires_at FROM access_token WHERE token_hash = ? AND kind = ?")
                 .bind(0, hash).bind(1, kind)
-                .map((rows, context) -> new Stored(new Principal(rows.getString("client_id"),
+                .map((rows, context) -> new Stored(new Principal(rows.getString("client_id"), rows.getString("user_id"),
                         Scopes.split(rows.getString("scopes"))), rows.getLong("expires_at")))
                 .findOne());
         if (stored.isEmpty()) {
@@ -96,6 +96,12 @@ public class Tokens {
     private record Remembered(Principal principal, long expiresAt, long until, long generation) {
     }
 
+    /** Revokes every token that acts for the user (deleted, or its permissions changed). */
+    public void revokeUser(String userId) {
+        jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM access_token WHERE user_id = ?").bind(0, userId).execute());
+        forgetRemembered();
+    }
+
     /** Refresh tokens are single use. */
     public boolean revoke(String token) {
         return jdbi.withHandle(handle -> handle.createUpdate("DELETE FROM access_token WHERE token_hash = ?")
@@ -106,9 +112,9 @@ public class Tokens {
         String token = Secrets.random();
         long expiresAt = clock.millis() + ttlSeconds * 1000;
         jdbi.useHandle(handle -> handle.createUpdate(
-                        "INSERT INTO access_token (token_hash, client_id, scopes, kind, expires_at) VALUES (?, ?, ?, ?, ?)")
-                .bind(0, Secrets.sha256(token)).bind(1, principal.clientId()).bind(2, Scopes.join(principal.scopes()))
-                .bind(3, kind).bind(4, expiresAt)
+                        "INSERT INTO access_token (token_hash, client_id, user_id, scopes, kind, expires_at) VALUES (?, ?, ?, ?, ?, ?)")
+                .bind(0, Secrets.sha256(token)).bind(1, principal.clientId()).bind(2, principal.userId())
+                .bind(3, Scopes.join(principal.scopes())).bind(4, kind).bind(5, expiresAt)
                 .execute());
         return token;
     }

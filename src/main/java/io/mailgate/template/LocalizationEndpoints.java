@@ -29,17 +29,111 @@ public class LocalizationEndpoints {
             "creation_timestamp", new Field.Column("m.creation_timestamp", true),
             "update_timestamp", new Field.Column("m.update_timestamp", true)), "m.id");
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.-]{1,255}");
-    private static final Pattern LANGUAGE = Pattern.compile("[A-Z]{2}");
     private static final Set<String> FIELDS = Set.of("key", "text");
     private static final int MAX_PER_REQUEST = 500;
     private static final int MAX_TEXT = 100_000;
 
+    private static final int MAX_REQUESTED = 500;
+    private static final int MAX_REQUESTED_LENGTH = 2000;
+
     private final Json json;
     private final LocalizationStore store;
+    private final Countries countries = new Countries();
 
     public LocalizationEndpoints(Json json, LocalizationStore store) {
         this.json = json;
         this.store = store;
+    }
+
+    /**
+     * POST /request {"localization_codes":["NL"],"localizations":["mail_subject","greeting,Ann"]} →
+     * {"mail_subject":{"NL":…,"EN":…},"greeting,Ann":{…}}: each key's texts in the asked languages and
+     * always in English, the fallback. An entry "key,arg1,arg2" fills $1, $2 … as templates v1 do;
+     * an unknown key is left out.
+     */
+    public String request(Object body) {
+        JsonNode root = Bodies.jsonObject(json.mapper(), body);
+        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals("localization_codes") && !name.equals("localizations")) {
+                throw new ApiException(ErrorCode.BODY_FORMAT, "Unknown field " + name, Map.of("field", name), List.of("body", name));
+            }
+        }
+        List<String> codes = strings(root, "localization_codes", LanguageCodes.ALL.size(), 2);
+        for (String code : codes) {
+            if (!LanguageCodes.isKnown(code)) {
+                throw ApiException.fieldFormat("localization_codes", "localization_codes holds upper-case ISO 639-1 codes such as NL");
+            }
+        }
+        List<String> requested = strings(root, "localizations", MAX_REQUESTED, MAX_REQUESTED_LENGTH);
+        Map<String, List<String>> arguments = new LinkedHashMap<>();
+        requested.forEach(entry -> arguments.put(entry, List.of(entry.split(",", -1)).stream().map(String::trim).toList()));
+        Map<String, Map<String, String>> texts = store.texts(arguments.values().stream().map(parts -> parts.get(0)).toList());
+        Map<String, Map<String, String>> answer = new LinkedHashMap<>();
+        arguments.forEach((entry, parts) -> {
+            Map<String, String> byLanguage = texts.get(parts.get(0));
+            if (byLanguage == null) {
+                return;
+            }
+            Map<String, String> chosen = new LinkedHashMap<>();
+            for (String code : codes) {
+                if (byLanguage.containsKey(code)) {
+                    chosen.put(code, io.mailgate.template.v1.V1Localizations.fill(byLanguage.get(code), parts.subList(1, parts.size())));
+                }
+            }
+            String english = io.mailgate.template.language.Translations.FALLBACK_LANGUAGE;
+            if (byLanguage.containsKey(english)) {
+                chosen.put(english, io.mailgate.template.v1.V1Localizations.fill(byLanguage.get(english), parts.subList(1, parts.size())));
+            }
+            answer.put(entry, chosen);
+        });
+        return json.write(answer);
+    }
+
+    /** GET /languages: every language code a localization can have. */
+    public String languages() {
+        return json.write(everything(LanguageCodes.ALL));
+    }
+
+    /** GET /countries: ISO 3166-1 alpha-2 codes. */
+    public String countries() {
+        return json.write(everything(countries.codes()));
+    }
+
+    /** GET /countries/{country}/regions: the country's ISO 3166-2 codes; an unknown country is a 404. */
+    public String regions(String country) {
+        return json.write(everything(countries.regions(country).orElseThrow(() ->
+                new ApiException(ErrorCode.RESOURCE_UNKNOWN, "No country with code " + country))));
+    }
+
+    private static Map<String, Object> everything(List<String> codes) {
+        Map<String, Object> page = new LinkedHashMap<>();
+        page.put("total", codes.size());
+        page.put("offset", 0);
+        page.put("limit", codes.size());
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("page", page);
+        answer.put("data", codes);
+        return answer;
+    }
+
+    private static List<String> strings(JsonNode root, String field, int maxItems, int maxLength) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            throw new ApiException(ErrorCode.MISSING_REQUIRED_FIELDS, "Missing required field " + field,
+                    Map.of("missingFields", List.of(field)), List.of("body", field));
+        }
+        if (!node.isArray() || node.isEmpty() || node.size() > maxItems) {
+            throw ApiException.fieldFormat(field, field + " must be an array of 1 to " + maxItems + " strings");
+        }
+        List<String> values = new ArrayList<>();
+        for (JsonNode element : node) {
+            if (!element.isTextual() || element.asText().isEmpty() || element.asText().length() > maxLength) {
+                throw ApiException.fieldFormat(field, field + " must hold strings of 1 to " + maxLength + " characters");
+            }
+            values.add(element.asText());
+        }
+        return values;
     }
 
     public String list(String rawQuery) {
@@ -115,10 +209,10 @@ public class LocalizationEndpoints {
             Map<String, String> texts = new LinkedHashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = text.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = it.next();
-                if (!LANGUAGE.matcher(entry.getKey()).matches() || !entry.getValue().isTextual()
+                if (!LanguageCodes.isKnown(entry.getKey()) || !entry.getValue().isTextual()
                         || entry.getValue().asText().length() > MAX_TEXT) {
                     throw ApiException.fieldFormat(path + ".text." + entry.getKey(), path + ".text." + entry.getKey()
-                            + " must be a text under an upper-case language code such as EN");
+                            + " must be a text under an upper-case ISO 639-1 language code such as EN");
                 }
                 texts.put(entry.getKey(), entry.getValue().asText());
             }

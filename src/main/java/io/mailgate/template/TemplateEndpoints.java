@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -18,6 +17,7 @@ import io.mailgate.platform.rql.Pages;
 import io.mailgate.platform.rql.RqlToSql;
 import io.mailgate.platform.rql.SqlQuery;
 import io.mailgate.platform.Json;
+import io.mailgate.template.language.IntlTimeZones;
 
 /** The /templates/v2 endpoints. */
 public class TemplateEndpoints {
@@ -29,7 +29,6 @@ public class TemplateEndpoints {
             "creation_timestamp", new Field.Column("m.creation_timestamp", true),
             "update_timestamp", new Field.Column("m.update_timestamp", true)), "m.id");
     private static final Set<String> RESOLVE_FIELDS = Set.of("language", "timeZone", "time_zone", "inputs");
-    private static final Pattern LANGUAGE = Pattern.compile("[A-Z]{2}");
 
     private final Json json;
     private final TemplateStore store;
@@ -81,10 +80,13 @@ public class TemplateEndpoints {
             }
         }
         String language = text(root, "language");
-        if (language != null && !LANGUAGE.matcher(language).matches()) {
+        if (language != null && !LanguageCodes.isKnown(language)) {
             throw ApiException.fieldFormat("language", "language must be an upper-case ISO 639-1 code such as EN");
         }
         String timeZone = Optional.ofNullable(text(root, "timeZone")).orElse(text(root, "time_zone"));
+        if (timeZone != null && !IntlTimeZones.isKnown(timeZone)) {
+            throw ApiException.fieldFormat("timeZone", "timeZone must be an IANA time zone such as Europe/Brussels");
+        }
         JsonNode inputs = root.path("inputs");
         if (inputs.isMissingNode() || inputs.isNull()) {
             inputs = json.mapper().createObjectNode();

@@ -79,7 +79,7 @@ class AuthIT {
 
         assertEquals(200, api.get("/mail/v1/", token).status());
         Api.Response forbidden = api.postJson("/mail/v1/", token, Map.of());
-        assertEquals(403, forbidden.status());
+        assertEquals(401, forbidden.status(), "Extra Horizon answers NO_PERMISSION with 401");
         assertEquals(10, forbidden.json().get("code").asInt());
         Api.Response noClientScope = api.postJson("/api/v1/oauth/client", token, List.of("mail:read"));
         assertEquals(403, noClientScope.status());
@@ -133,20 +133,31 @@ class AuthIT {
         assertEquals("bearer", tokens.get("token_type").asText());
         assertEquals(200, api.get("/mail/v1/", tokens.get("access_token").asText()).status());
 
-        Api.Response refreshed = api.postJson("/auth/v2/oauth2/tokens", null, Map.of(
-                "grant_type", "refresh_token", "refresh_token", tokens.get("refresh_token").asText()));
+        assertEquals(Api.ROOT_ID, tokens.get("application_id").asText());
+        assertFalse(tokens.has("user_id"), "a client's own token acts for no user");
+
+        Api.Response refreshed = api.postJson("/auth/v2/oauth2/tokens", null, Map.of("grant_type", "refresh_token",
+                "refresh_token", tokens.get("refresh_token").asText(), "client_id", Api.ROOT_ID, "client_secret", Api.ROOT_SECRET));
         assertEquals(200, refreshed.status(), refreshed.body());
         assertEquals(200, api.get("/mail/v1/", refreshed.json().get("access_token").asText()).status());
-        Api.Response reused = api.postJson("/auth/v2/oauth2/tokens", null, Map.of(
-                "grant_type", "refresh_token", "refresh_token", tokens.get("refresh_token").asText()));
+        Api.Response reused = api.postJson("/auth/v2/oauth2/tokens", null, Map.of("grant_type", "refresh_token",
+                "refresh_token", tokens.get("refresh_token").asText(), "client_id", Api.ROOT_ID, "client_secret", Api.ROOT_SECRET));
         assertEquals(401, reused.status());
+        Api.Response withoutClient = api.postJson("/auth/v2/oauth2/tokens", null, Map.of(
+                "grant_type", "refresh_token", "refresh_token", refreshed.json().get("refresh_token").asText()));
+        assertEquals(400, withoutClient.status(), "every grant authenticates the client");
+        assertEquals(14, withoutClient.json().get("code").asInt());
 
         Api.Response wrong = api.postJson("/auth/v2/oauth2/tokens", null, Map.of(
                 "grant_type", "client_credentials", "client_id", Api.ROOT_ID, "client_secret", "nope"));
         assertEquals(401, wrong.status());
         assertTrue(wrong.json().has("code"));
         assertEquals(400, api.postJson("/auth/v2/oauth2/tokens", null, Map.of("grant_type", "password",
-                "username", "a", "password", "b")).status());
+                "username", "a", "password", "b")).status(), "no client credentials");
+        Api.Response unsupported = api.postJson("/auth/v2/oauth2/tokens", null, Map.of("grant_type", "implicit"));
+        assertEquals(400, unsupported.status());
+        assertEquals(121, unsupported.json().get("code").asInt());
+        assertEquals("unsupported_grant_type", unsupported.json().get("error").asText());
         assertEquals(400, api.postJson("/auth/v2/oauth2/tokens", null, Map.of("client_id", "a")).status());
         assertEquals(400, api.postJson("/auth/v2/oauth2/tokens", null, "{").status());
     }

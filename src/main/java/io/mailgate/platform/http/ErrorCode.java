@@ -26,6 +26,10 @@ public enum ErrorCode {
     TEMPLATE_RESOLVING(1005, "TEMPLATE_RESOLVING_EXCEPTION", 400),
     /** Wrong client credentials at a token endpoint. */
     AUTHENTICATION_FAILURE(106, "AUTHENTICATION_EXCEPTION", 401),
+    /** A grant_type the token endpoint does not serve. */
+    UNSUPPORTED_GRANT(121, "UNSUPPORTED_GRANT_EXCEPTION", 400),
+    /** fidesops' /login with a wrong user name or password. */
+    LOGIN_FAILED(106, "AUTHENTICATION_EXCEPTION", 403),
     /** Too many failed logins for a user or a client: wait for Retry-After. */
     LOGIN_FREEZE(212, "LOGIN_FREEZE_EXCEPTION", 429),
     /** A fidesops 400: a duplicate key or name, or invalid secrets (detail is a message or a list of them). */

@@ -64,6 +64,7 @@ public class ErrorResponses {
             case NOT_AUTHENTICATED, TOKEN_UNKNOWN, TOKEN_EXPIRED -> "Failed to authenticate";
             case AUTHENTICATION_FAILURE -> "Authentication Failure";
             case NO_PERMISSION -> "Not Authorized for this action";
+            case LOGIN_FREEZE -> api.getMessage();
             case EMPTY_BODY, BODY_FORMAT, MISSING_REQUIRED_FIELDS, FIELD_FORMAT, VALIDATION -> List.of(Map.of(
                     "loc", api.location().isEmpty() ? List.of("body") : api.location(),
                     "msg", api.getMessage(),
@@ -71,6 +72,12 @@ public class ErrorResponses {
             default -> api.details().getOrDefault("errors", api.getMessage());
         };
         return json.write(Map.of("detail", detail));
+    }
+
+    /** Seconds a throttled client should wait (a 429), for the Retry-After header; null otherwise. */
+    public String retryAfter(Exception exception) {
+        return clientError(exception) instanceof ApiException api && api.details().get("retry_after") != null
+                ? String.valueOf(api.details().get("retry_after")) : null;
     }
 
     /** fidesops (FastAPI) asks the client to authenticate with a bearer token on every 401. */

@@ -86,11 +86,6 @@ final class IntlHelpers {
         return ULocale.forLanguageTag(language == null ? "en" : language.toLowerCase(java.util.Locale.ROOT));
     }
 
-    /** Whether a time zone name is one ICU (and so Intl) knows. */
-    static boolean knownTimeZone(String id) {
-        return id != null && TimeZone.getCanonicalID(id) != null;
-    }
-
     // ---- Intl.NumberFormat
 
     static LocalizedNumberFormatter numberFormatter(Map<String, Object> options, ULocale locale, boolean currencyHelper) {
@@ -214,7 +209,7 @@ final class IntlHelpers {
     static DateFormat dateFormat(Map<String, Object> options, ULocale locale, String renderingTimeZone) {
         String zone = options.get("timeZone") != null ? String.valueOf(options.get("timeZone"))
                 : renderingTimeZone == null ? "UTC" : renderingTimeZone;
-        if (!knownTimeZone(zone)) {
+        if (!IntlTimeZones.isKnown(zone)) {
             throw new IllegalArgumentException("timeZone '" + zone + "' is not an IANA time zone");
         }
         String dateStyle = text(options, "dateStyle", List.of("full", "long", "medium", "short"), null);

@@ -1,4 +1,4 @@
-package io.mailgate.provider;
+package io.mailgate.platform.http;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
