@@ -32,7 +32,7 @@ public class TokenEndpoints {
         this.json = json;
     }
 
-    /** fidesops: form fields (or HTTP Basic) in, bearer token out. */
+    /** fidesops: form fields (or HTTP Basic) in, bearer token out; wrong secrets count against the client. */
     public String fidesopsToken(Object body, Object authorization) {
         Map<String, String> fields = formOrJson(body);
         Credentials credentials = credentials(fields, authorization);
@@ -40,8 +40,12 @@ public class TokenEndpoints {
             String missing = credentials.clientId() == null ? "client_id" : "client_secret";
             throw ApiException.validation(List.of("body", missing), "field required");
         }
-        Principal principal = clients.authenticate(credentials.clientId(), credentials.clientSecret())
-                .orElseThrow(() -> new ApiException(ErrorCode.AUTHENTICATION_FAILURE, "Authentication Failure"));
+        String subject = LoginThrottle.client(credentials.clientId());
+        throttle.check(subject);
+        Principal principal = clients.authenticate(credentials.clientId(), credentials.clientSecret()).orElseThrow(() -> {
+            throttle.failed(subject);
+            return new ApiException(ErrorCode.AUTHENTICATION_FAILURE, "Authentication Failure");
+        });
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("access_token", tokens.issueAccess(principal));
         answer.put("token_type", "bearer");

@@ -79,11 +79,12 @@ public class TemplateEndpoints {
                 throw new ApiException(ErrorCode.BODY_FORMAT, "Unknown field " + name);
             }
         }
-        String language = text(root, "language");
+        String language = TemplateFields.optionalText(root, "language");
         if (language != null && !LanguageCodes.isKnown(language)) {
             throw ApiException.fieldFormat("language", "language must be an upper-case ISO 639-1 code such as EN");
         }
-        String timeZone = Optional.ofNullable(text(root, "timeZone")).orElse(text(root, "time_zone"));
+        String timeZone = Optional.ofNullable(TemplateFields.optionalText(root, "timeZone"))
+                .orElse(TemplateFields.optionalText(root, "time_zone"));
         if (timeZone != null && !IntlTimeZones.isKnown(timeZone)) {
             throw ApiException.fieldFormat("timeZone", "timeZone must be an IANA time zone such as Europe/Brussels");
         }
@@ -94,17 +95,6 @@ public class TemplateEndpoints {
             throw ApiException.fieldFormat("inputs", "inputs must be an object");
         }
         return json.write(templates.resolve(idOrName, language, timeZone, inputs).outputs());
-    }
-
-    private static String text(JsonNode root, String field) {
-        JsonNode node = root.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isTextual()) {
-            throw ApiException.fieldFormat(field, field + " must be a string");
-        }
-        return node.asText();
     }
 
     static Map<String, Object> view(Template template) {

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mailgate.platform.http.ApiException;
 import io.mailgate.platform.http.Bodies;
 import io.mailgate.platform.http.ErrorCode;
-import io.mailgate.mail.Headers;
 import io.mailgate.platform.Json;
 
 /**
@@ -24,8 +23,6 @@ public class TemplateRequests {
     private static final Set<String> FIELDS = Set.of("name", "description", "inputs", "outputs");
     /** Read-only fields a client may send back unchanged after a GET; they are ignored. */
     private static final Set<String> READ_ONLY = Set.of("id", "creation_timestamp", "update_timestamp");
-    private static final int MAX_NAME = 255;
-    private static final int MAX_DESCRIPTION = 2000;
     private static final int MAX_OUTPUT = 1_000_000;
     private static final int MAX_OUTPUTS = 50;
     private static final int MAX_OUTPUT_NAME = 100;
@@ -58,33 +55,13 @@ public class TemplateRequests {
     }
 
     private TemplateDraft draft(JsonNode root, Template current) {
-        String name = root.has("name") ? name(root.get("name")) : current.name();
-        String description = root.has("description") ? description(root.get("description"))
+        String name = root.has("name") ? TemplateFields.name(root.get("name")) : current.name();
+        String description = root.has("description") ? TemplateFields.description(root.get("description"))
                 : current == null ? null : current.description();
         Map<String, InputSchema> inputs = root.has("inputs") ? InputSchema.parseAll(root.get("inputs"))
                 : current == null ? Map.of() : current.inputs();
         Map<String, String> outputs = root.has("outputs") ? outputs(root.get("outputs")) : current.outputs();
         return new TemplateDraft(name, description, inputs, outputs, renderer.check(outputs));
-    }
-
-    private static String name(JsonNode node) {
-        if (!node.isTextual() || node.asText().isBlank() || node.asText().length() > MAX_NAME
-                || Headers.hasControlCharacters(node.asText())) {
-            throw io.mailgate.platform.http.ApiException.fieldFormat("name", "name must be a string of 1 to " + MAX_NAME
-                    + " characters without line breaks");
-        }
-        return node.asText();
-    }
-
-    private static String description(JsonNode node) {
-        if (node.isNull()) {
-            return null;
-        }
-        if (!node.isTextual() || node.asText().length() > MAX_DESCRIPTION) {
-            throw ApiException.fieldFormat("description", "description must be a string of at most " + MAX_DESCRIPTION
-                    + " characters");
-        }
-        return node.asText();
     }
 
     private static Map<String, String> outputs(JsonNode node) {

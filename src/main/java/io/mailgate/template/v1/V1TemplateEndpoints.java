@@ -9,7 +9,6 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.mailgate.mail.Headers;
 import io.mailgate.platform.Ids;
 import io.mailgate.platform.Json;
 import io.mailgate.platform.http.ApiException;
@@ -20,6 +19,7 @@ import io.mailgate.platform.rql.Pages;
 import io.mailgate.platform.rql.RqlToSql;
 import io.mailgate.platform.rql.SqlQuery;
 import io.mailgate.template.LanguageCodes;
+import io.mailgate.template.TemplateFields;
 import io.mailgate.template.language.IntlTimeZones;
 
 /** The /templates/v1 endpoints: CRUD, resolve as JSON and as PDF (also the deprecated /{LANG} forms). */
@@ -34,8 +34,6 @@ public class V1TemplateEndpoints {
     private static final Set<String> FIELDS = Set.of("name", "description", "schema", "fields");
     private static final Set<String> READ_ONLY = Set.of("id", "creation_timestamp", "update_timestamp");
     private static final Set<String> RESOLVE_FIELDS = Set.of("language", "time_zone", "timeZone", "content");
-    private static final int MAX_NAME = 255;
-    private static final int MAX_DESCRIPTION = 2000;
     private static final int MAX_FIELDS = 50;
     private static final int MAX_FIELD = 1_000_000;
     /** The field a PDF is made of. */
@@ -108,11 +106,11 @@ public class V1TemplateEndpoints {
                 throw new ApiException(ErrorCode.BODY_FORMAT, "Unknown field " + name, Map.of("field", name), List.of("body", name));
             }
         }
-        String language = pathLanguage != null ? pathLanguage : text(root, "language");
+        String language = pathLanguage != null ? pathLanguage : TemplateFields.optionalText(root, "language");
         if (language != null && !LanguageCodes.isKnown(language)) {
             throw ApiException.fieldFormat("language", "language must be an upper-case ISO 639-1 code such as EN");
         }
-        String timeZone = Optional.ofNullable(text(root, "time_zone")).orElse(text(root, "timeZone"));
+        String timeZone = Optional.ofNullable(TemplateFields.optionalText(root, "time_zone")).orElse(TemplateFields.optionalText(root, "timeZone"));
         if (timeZone != null && !IntlTimeZones.isKnown(timeZone)) {
             throw ApiException.fieldFormat("time_zone", "time_zone must be an IANA time zone such as Europe/Brussels");
         }
@@ -131,8 +129,8 @@ public class V1TemplateEndpoints {
     }
 
     private static V1Template draft(JsonNode root, V1Template current) {
-        String name = root.has("name") ? name(root.get("name")) : current.name();
-        String description = root.has("description") ? description(root.get("description"))
+        String name = root.has("name") ? TemplateFields.name(root.get("name")) : current.name();
+        String description = root.has("description") ? TemplateFields.description(root.get("description"))
                 : current == null ? null : current.description();
         V1Schema schema = root.has("schema") ? V1Schema.parseRoot(root.get("schema")) : current.schema();
         Map<String, String> fields = root.has("fields") ? fields(root.get("fields")) : current.fields();
@@ -147,24 +145,6 @@ public class V1TemplateEndpoints {
                 throw new ApiException(ErrorCode.BODY_FORMAT, "Unknown field " + name, Map.of("field", name), List.of("body", name));
             }
         }
-    }
-
-    private static String name(JsonNode node) {
-        if (!node.isTextual() || node.asText().isBlank() || node.asText().length() > MAX_NAME
-                || Headers.hasControlCharacters(node.asText())) {
-            throw ApiException.fieldFormat("name", "name must be a string of 1 to " + MAX_NAME + " characters without line breaks");
-        }
-        return node.asText();
-    }
-
-    private static String description(JsonNode node) {
-        if (node.isNull()) {
-            return null;
-        }
-        if (!node.isTextual() || node.asText().length() > MAX_DESCRIPTION) {
-            throw ApiException.fieldFormat("description", "description must be a string of at most " + MAX_DESCRIPTION + " characters");
-        }
-        return node.asText();
     }
 
     private static Map<String, String> fields(JsonNode node) {
@@ -182,17 +162,6 @@ public class V1TemplateEndpoints {
             fields.put(field.getKey(), field.getValue().asText());
         }
         return fields;
-    }
-
-    private static String text(JsonNode root, String field) {
-        JsonNode node = root.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isTextual()) {
-            throw ApiException.fieldFormat(field, field + " must be a string");
-        }
-        return node.asText();
     }
 
     static Map<String, Object> view(V1Template template) {
