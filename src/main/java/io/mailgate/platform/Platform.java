@@ -82,7 +82,7 @@ public final class Platform {
         health.register(new BrokerHealthCheck(platform.broker.uncachedConnectionFactory()));
         platform.bind(platform.json);
         platform.bind(new ErrorResponses(platform.json));
-        context.addStartupListener(new UnknownPaths(platform.json));
+        context.addStartupListener(new UnknownPaths(platform.json, settings.httpPort()));
         return platform;
     }
 
