@@ -1,8 +1,6 @@
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -19,8 +17,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.github.mustachejava.DefaultMustacheFactory;
-import com.github.mustachejava.Mustache;
+import com.github.jknack.handlebars.Handlebars;
+import com.github.jknack.handlebars.Template;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -32,7 +30,7 @@ import jakarta.mail.internet.MimeMessage;
 
 /**
  * The bare baseline: what a hand-written gateway does for one mail, without Camel, a broker or a
- * JSON library. HTTP server → INSERT → (worker) Mustache → MIME → SMTP over a kept-open
+ * JSON library. HTTP server → INSERT → (worker) Handlebars → MIME → SMTP over a kept-open
  * connection → UPDATE. POST /mail accepts and delivers; POST /accept only stores.
  * Usage: Baseline <http port> <jdbc url> <db user> <db password> <smtp port> <workers>
  */
@@ -60,8 +58,7 @@ public final class Baseline {
         } finally {
             pool.add(setup);
         }
-        Mustache template = new DefaultMustacheFactory().compile(new StringReader(
-                "<html><body><p>Hello {{subject}}</p><p>{{body}}</p></body></html>"), "mail");
+        Template template = new Handlebars().compileInline("<html><body><p>Hello {{subject}}</p><p>{{body}}</p></body></html>");
         BlockingQueue<long[]> work = new LinkedBlockingQueue<>();
         Map<Long, String[]> pending = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -121,7 +118,7 @@ public final class Baseline {
     }
 
     private static void deliver(BlockingQueue<long[]> work, Map<Long, String[]> pending, BlockingQueue<Connection> pool,
-                                Mustache template, int smtpPort) {
+                                Template template, int smtpPort) {
         Properties properties = new Properties();
         properties.put("mail.smtp.host", "127.0.0.1");
         properties.put("mail.smtp.port", Integer.toString(smtpPort));
@@ -131,13 +128,12 @@ public final class Baseline {
             try {
                 long id = work.take()[0];
                 String[] mail = pending.remove(id);
-                StringWriter html = new StringWriter();
-                template.execute(html, Map.of("subject", mail[1], "body", "Mail " + id)).flush();
+                String html = template.apply(Map.of("subject", mail[1], "body", "Mail " + id));
                 MimeMessage message = new MimeMessage(session);
                 message.setFrom(new InternetAddress("baseline@example.org"));
                 message.setRecipient(Message.RecipientType.TO, new InternetAddress(mail[0]));
                 message.setSubject(mail[1], "UTF-8");
-                message.setText(html.toString(), "UTF-8", "html");
+                message.setText(html, "UTF-8", "html");
                 message.saveChanges();
                 if (transport == null || !transport.isConnected()) {
                     transport = session.getTransport("smtp");
