@@ -1,5 +1,6 @@
 package io.mailgate.privacy;
 
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,71 +9,98 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.mailgate.platform.http.ApiException;
-import io.mailgate.platform.http.Bodies;
-import io.mailgate.platform.http.ErrorCode;
+import io.mailgate.mail.AcceptedMail;
 import io.mailgate.mail.Addresses;
 import io.mailgate.mail.Mail;
 import io.mailgate.mail.MailOutcomes;
-import io.mailgate.mail.AcceptedMail;
-import io.mailgate.platform.http.FidesQuery;
 import io.mailgate.platform.Json;
+import io.mailgate.platform.http.ApiException;
+import io.mailgate.platform.http.Bodies;
+import io.mailgate.platform.http.ErrorCode;
+import io.mailgate.platform.http.FidesQuery;
+import io.mailgate.provider.FidesKeys;
 
-/** /api/v1/connection: email connectors, their secrets and test emails, and their datasets. */
+/**
+ * /api/v1/connection as fidesops 1.8.2 answers it, for email connectors: bulk create or update,
+ * list with its filters (search, disabled, test_status, system_type, connection_type) by name, one
+ * connector, its secrets with a test email, and the test again.
+ */
 public class ConnectionEndpoints {
 
     private static final int MAX_BULK = 50;
+    private static final int MAX_NAME = 255;
+    private static final int MAX_DESCRIPTION = 2000;
+    private static final int MAX_ADDRESS = 320;
     private static final Set<String> FIELDS = Set.of("name", "key", "connection_type", "access", "disabled", "description");
+    private static final Set<String> SECRET_FIELDS = Set.of("url", "to_email", "test_email");
+    /** fidesops' ConnectionType: valid to name, though Mailgate keeps only email connectors. */
+    static final List<String> CONNECTION_TYPES = List.of("postgres", "mongodb", "mysql", "https", "saas", "redshift", "snowflake",
+            "mssql", "mariadb", "bigquery", "manual", "email", "manual_webhook", "timescale");
 
     private final Json json;
     private final ConnectionStore store;
-    private final DatasetRules rules;
     private final MailOutcomes outcomes;
 
-    public ConnectionEndpoints(Json json, ConnectionStore store, DatasetRules rules, MailOutcomes outcomes) {
+    public ConnectionEndpoints(Json json, ConnectionStore store, MailOutcomes outcomes) {
         this.json = json;
         this.store = store;
-        this.rules = rules;
         this.outcomes = outcomes;
     }
 
-    /** PATCH /api/v1/connection: create or update up to 50 connectors. */
+    /** PATCH /api/v1/connection: create or update up to 50 connectors; an item that breaks the schema fails the request. */
     public String patch(Object body) {
         JsonNode items = array(body);
+        for (int i = 0; i < items.size(); i++) {
+            checkShape(items.get(i), i);
+        }
         BulkAnswer answer = new BulkAnswer();
         for (JsonNode item : items) {
-            if (item.has("secrets")) {
-                throw ApiException.validation(List.of("body", "secrets"),
-                        "secrets are not accepted here: use PUT /api/v1/connection/{key}/secret");
-            }
-        }
-        for (JsonNode item : items) {
-            String problem = connectorProblem(item);
-            if (problem != null) {
-                answer.failed(problem, item);
+            Map<String, Object> data = normalized(item);
+            String name = item.get("name").asText();
+            if (!"email".equals(item.get("connection_type").asText())) {
+                answer.failed("This connection configuration could not be added: Mailgate has email connectors only.", data);
                 continue;
             }
-            String name = item.get("name").asText();
-            String key = item.hasNonNull("key") ? item.get("key").asText()
-                    : io.mailgate.provider.FidesKeys.fromName(name);
-            boolean stored = store.upsert(key, name, item.get("access").asText(),
-                    item.path("disabled").asBoolean(false), item.path("description").asText(null));
-            if (stored) {
-                answer.succeeded(view(store.find(key).orElseThrow()));
-            } else {
-                answer.failed("A connector named " + name + " already exists", item);
+            boolean keyGiven = item.hasNonNull("key");
+            String key = keyGiven ? item.get("key").asText() : FidesKeys.fromName(name);
+            boolean exists = keyGiven && store.find(key).isPresent();
+            String access = item.get("access").asText();
+            boolean disabled = item.path("disabled").asBoolean(false);
+            String description = item.hasNonNull("description") ? item.get("description").asText() : null;
+            ConnectionStore.Saved saved = exists ? store.update(key, name, access, disabled, description)
+                    : store.create(key, name, access, disabled, description);
+            switch (saved) {
+                case SAVED -> answer.succeeded(view(store.find(key).orElseThrow()));
+                case KEY_TAKEN -> answer.failed("Key " + key + " already exists in ConnectionConfig. Keys will be snake-cased names "
+                        + "if not provided. If you are seeing this error without providing a key, please provide a key or a "
+                        + "different name.", data);
+                default -> answer.failed("Name " + name + " already exists in ConnectionConfig.", data);
             }
         }
         return json.write(answer.toMap());
     }
 
+    /** GET /api/v1/connection?search=&disabled=&test_status=&system_type=&connection_type=&page=&size= */
     public String list(String rawQuery) {
         Map<String, String> query = FidesQuery.parse(rawQuery);
-        int page = FidesQuery.positive(query, "page", 1, Integer.MAX_VALUE);
+        int page = FidesQuery.positive(query, "page", 1, Integer.MAX_VALUE / 100);
         int size = FidesQuery.positive(query, "size", 50, 100);
+        Boolean disabled = FidesQuery.bool(query, "disabled", null);
+        String testStatus = FidesQuery.oneOf(query.get("test_status"), "test_status", List.of("passed", "failed", "untested"));
+        String systemType = FidesQuery.oneOf(query.get("system_type"), "system_type", List.of("saas", "database", "manual"));
+        List<String> types = FidesQuery.parseAll(rawQuery).getOrDefault("connection_type", List.of());
+        types.forEach(type -> FidesQuery.oneOf(type, "connection_type", CONNECTION_TYPES));
+        String search = query.get("search");
+        if (search != null && search.length() > MAX_NAME) {
+            throw ApiException.validation(List.of("query", "search"), "ensure this value has at most " + MAX_NAME + " characters");
+        }
+        // Every connector is an email connector, which fidesops counts among the "database" systems.
+        boolean none = (systemType != null && !systemType.equals("database")) || (!types.isEmpty() && !types.contains("email"));
+        ConnectionStore.Filter filter = new ConnectionStore.Filter(search, disabled,
+                testStatus == null || testStatus.equals("untested") ? null : testStatus.equals("passed"), "untested".equals(testStatus));
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("items", store.page(page, size).stream().map(ConnectionEndpoints::view).toList());
-        answer.put("total", store.count());
+        answer.put("items", none ? List.of() : store.page(filter, page, size).stream().map(ConnectionEndpoints::view).toList());
+        answer.put("total", none ? 0 : store.count(filter));
         answer.put("page", page);
         answer.put("size", size);
         return json.write(answer);
@@ -88,106 +116,91 @@ public class ConnectionEndpoints {
         }
     }
 
-    /** PUT .../secret: stores to_email (and test_email); a test email, if any, is the notice to send next. */
-    public Notice putSecrets(String key, Object body) {
+    /** A test of a connector: where its test email goes (null when there is nowhere), or no test at all. */
+    public record ConnectionTest(String key, String message, boolean run, String testEmail) {
+    }
+
+    /**
+     * PUT .../secret?verify=: stores fidesops' EmailSchema ({"url", "to_email", "test_email"}); with
+     * verify (the default) a test email then goes to test_email.
+     */
+    public ConnectionTest putSecrets(String key, Object body, String rawQuery) {
         find(key);
+        boolean verify = FidesQuery.bool(FidesQuery.parse(rawQuery), "verify", true);
         JsonNode root = Bodies.jsonObject(json.mapper(), body);
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            if (!name.equals("to_email") && !name.equals("test_email")) {
+            if (!SECRET_FIELDS.contains(name)) {
                 throw ApiException.validation(List.of("body", name), "extra fields not permitted");
             }
         }
-        String to = email(root, "to_email", true);
-        String test = email(root, "test_email", false);
-        store.putSecrets(key, new EmailConnector.ConnectionSecrets(to, test));
-        return test == null ? null : testNotice(key, test);
+        String url = optionalText(root, "url");
+        String to = optionalText(root, "to_email");
+        String test = optionalText(root, "test_email");
+        if ((to == null || to.isEmpty()) && (url == null || url.isEmpty())) {
+            throw ApiException.validation(List.of("body", "__root__"), "EmailSchema must be supplied a 'url' or all of: ['to_email'].");
+        }
+        if (to != null) {
+            String problem = Addresses.problem(to);
+            if (problem != null) {
+                throw ApiException.validation(List.of("body", "to_email"), "to_email " + problem);
+            }
+        }
+        store.putSecrets(key, new EmailConnector.ConnectionSecrets(url, to, test));
+        return new ConnectionTest(key, "Secrets updated for ConnectionConfig with key: " + key + ".", verify, test);
     }
 
     /** GET .../test: the test email again, to the stored test_email. */
-    public Notice testAgain(String key) {
+    public ConnectionTest testAgain(String key) {
         EmailConnector connector = find(key);
-        String test = connector.secrets().map(EmailConnector.ConnectionSecrets::testEmail)
-                .orElseThrow(() -> new ApiException(ErrorCode.BAD_REQUEST, "Connector " + key + " has no test_email"));
-        return testNotice(key, test);
+        String test = connector.secrets().map(EmailConnector.ConnectionSecrets::testEmail).orElse(null);
+        return new ConnectionTest(key, "Test completed for ConnectionConfig with key: " + key + ".", true, test);
     }
 
-    /** The answer to a secret or test call: the real outcome of the test email, if one was sent. */
-    public String testAnswer(String key, AcceptedMail test) {
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("msg", "Secrets updated for ConnectionConfig with key: " + key + ".");
-        if (test == null) {
-            answer.put("test_status", null);
-            answer.put("failure_reason", null);
-        } else {
-            Mail outcome = outcomes.await(test.mail().id()).orElse(null);
-            boolean sent = outcome != null && outcome.status() == Mail.Status.SENT;
-            answer.put("test_status", sent ? "succeeded" : "failed");
-            answer.put("failure_reason", sent ? null : outcome == null
-                    ? "the test email " + test.mail().id() + " was not delivered in time"
-                    : outcome.failureReason().orElse("delivery failed"));
+    /** The test email to send, or null: no test asked for, or no address to send it to (a failed test, as in fidesops). */
+    public Notice testNotice(ConnectionTest test) {
+        if (!test.run() || test.testEmail() == null || Addresses.problem(test.testEmail()) != null) {
+            return null;
         }
-        return json.write(answer);
-    }
-
-    /** PATCH .../dataset: each dataset stored or failed with the reason, naming the collection. */
-    public String patchDatasets(String key, Object body) {
-        find(key);
-        BulkAnswer answer = new BulkAnswer();
-        for (JsonNode dataset : array(body)) {
-            String problem = rules.problem(dataset);
-            if (problem != null) {
-                answer.failed(problem, dataset);
-            } else {
-                store.saveDataset(key, dataset.get("fides_key").asText(), dataset.toString());
-                answer.succeeded(dataset);
-            }
-        }
-        return json.write(answer.toMap());
-    }
-
-    public String listDatasets(String key) {
-        find(key);
-        List<JsonNode> datasets = store.datasets(key).values().stream().map(json::readTree).toList();
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("items", datasets);
-        answer.put("total", datasets.size());
-        answer.put("page", 1);
-        answer.put("size", Math.max(datasets.size(), 1));
-        return json.write(answer);
-    }
-
-    public String getDataset(String key, String fidesKey) {
-        find(key);
-        String dataset = store.datasets(key).get(fidesKey);
-        if (dataset == null) {
-            throw new ApiException(ErrorCode.RESOURCE_UNKNOWN, "No dataset with fides_key " + fidesKey);
-        }
-        return dataset;
-    }
-
-    public void deleteDataset(String key, String fidesKey) {
-        find(key);
-        if (!store.deleteDataset(key, fidesKey)) {
-            throw new ApiException(ErrorCode.RESOURCE_UNKNOWN, "No dataset with fides_key " + fidesKey);
-        }
-    }
-
-    private Notice testNotice(String key, String testEmail) {
         Map<String, Object> collection = new LinkedHashMap<>();
         collection.put("name", "test_collection");
-        collection.put("locators", List.of(Map.of("field", "id", "value", "example_id")));
+        collection.put("locators", List.of(Map.of("field", "id", "values", List.of("example_id"))));
         collection.put("fields", List.of("test_field"));
-        return new Notice(null, "email_erasure_fulfillment", testEmail, null, Map.of("collections", List.of(collection),
-                "dataset", "test_dataset", "connector", key), null);
+        return new Notice(null, "email_erasure_fulfillment", test.testEmail(), null, Map.of("collections", List.of(collection),
+                "dataset", "test_dataset", "connector", test.key()), null);
     }
 
-    private EmailConnector find(String key) {
+    /** The answer to a secret or test call, with the real outcome of the test email, which is recorded on the connector. */
+    public String testAnswer(ConnectionTest test, AcceptedMail sent) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("msg", test.message());
+        if (!test.run()) {
+            answer.put("test_status", null);
+            answer.put("failure_reason", null);
+            return json.write(answer);
+        }
+        String failure;
+        if (sent == null) {
+            failure = test.testEmail() == null || test.testEmail().isEmpty() ? "No test_email to send a test email to"
+                    : "test_email is not a valid address";
+        } else {
+            Mail outcome = outcomes.await(sent.mail().id()).orElse(null);
+            failure = outcome != null && outcome.status() == Mail.Status.SENT ? null : outcome == null
+                    ? "The test email " + sent.mail().id() + " was not delivered in time"
+                    : outcome.failureReason().orElse("Delivery failed");
+        }
+        store.recordTest(test.key(), failure == null);
+        answer.put("test_status", failure == null ? "succeeded" : "failed");
+        answer.put("failure_reason", failure);
+        return json.write(answer);
+    }
+
+    EmailConnector find(String key) {
         return store.find(key).orElseThrow(() -> unknown(key));
     }
 
     private static ApiException unknown(String key) {
-        return new ApiException(ErrorCode.RESOURCE_UNKNOWN, "No connection config found with key " + key);
+        return new ApiException(ErrorCode.RESOURCE_UNKNOWN, "No connection configuration found with key '" + key + "'.");
     }
 
     private JsonNode array(Object body) {
@@ -201,61 +214,94 @@ public class ConnectionEndpoints {
         return node;
     }
 
-    private static String connectorProblem(JsonNode item) {
+    /** fidesops' CreateConnectionConfiguration: anything else is a 422 for the whole request, naming the item and field. */
+    private static void checkShape(JsonNode item, int index) {
         if (!item.isObject()) {
-            return "A connector must be an object";
+            throw ApiException.validation(List.of("body", index), "value is not a valid dict");
         }
         for (Iterator<String> names = item.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
-                return "Unknown field " + name;
+                throw ApiException.validation(List.of("body", index, name), "extra fields not permitted");
             }
         }
-        if (!item.path("name").isTextual() || item.get("name").asText().isBlank()) {
-            return "A connector needs a name";
+        for (String required : List.of("name", "connection_type", "access")) {
+            if (!item.hasNonNull(required)) {
+                throw ApiException.validation(List.of("body", index, required), "field required");
+            }
         }
-        if (item.hasNonNull("key") && (!item.get("key").isTextual()
-                || !DatasetRules.FIDES_KEY.matcher(item.get("key").asText()).matches())) {
-            return "key must only contain alphanumeric characters, '.', '_' or '-'";
+        if (!item.get("name").isTextual()) {
+            throw ApiException.validation(List.of("body", index, "name"), "str type expected");
         }
-        if (!"email".equals(item.path("connection_type").asText())) {
-            return "Mailgate has email connectors only: connection_type must be email";
+        if (item.get("name").asText().length() > MAX_NAME) {
+            throw ApiException.validation(List.of("body", index, "name"), "ensure this value has at most " + MAX_NAME + " characters");
         }
-        String access = item.path("access").asText();
-        if (!access.equals("write") && !access.equals("read")) {
-            return "access must be write or read";
+        if (item.hasNonNull("key") && (!item.get("key").isTextual() || !FidesDatasets.FIDES_KEY.matcher(item.get("key").asText())
+                .matches())) {
+            throw ApiException.validation(List.of("body", index, "key"),
+                    "FidesKey must only contain alphanumeric characters, '.', '_' or '-'.");
         }
-        if (item.has("disabled") && !item.get("disabled").isBoolean()) {
-            return "disabled must be true or false";
+        if (item.hasNonNull("key") && item.get("key").asText().length() > MAX_NAME) {
+            throw ApiException.validation(List.of("body", index, "key"), "ensure this value has at most " + MAX_NAME + " characters");
         }
-        return null;
+        if (!CONNECTION_TYPES.contains(item.get("connection_type").asText())) {
+            throw ApiException.validation(List.of("body", index, "connection_type"), "value is not a valid enumeration member; "
+                    + "permitted: " + String.join(", ", CONNECTION_TYPES.stream().map(t -> "'" + t + "'").toList()));
+        }
+        if (!List.of("read", "write").contains(item.get("access").asText())) {
+            throw ApiException.validation(List.of("body", index, "access"),
+                    "value is not a valid enumeration member; permitted: 'read', 'write'");
+        }
+        if (item.hasNonNull("disabled") && !item.get("disabled").isBoolean()) {
+            throw ApiException.validation(List.of("body", index, "disabled"), "value could not be parsed to a boolean");
+        }
+        if (item.hasNonNull("description") && (!item.get("description").isTextual()
+                || item.get("description").asText().length() > MAX_DESCRIPTION)) {
+            throw ApiException.validation(List.of("body", index, "description"), "ensure this value has at most " + MAX_DESCRIPTION
+                    + " characters");
+        }
     }
 
-    private static String email(JsonNode root, String field, boolean required) {
+    /** The item as fidesops echoes it in "failed": every field, defaults filled in. */
+    private static Map<String, Object> normalized(JsonNode item) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("name", item.get("name").asText());
+        data.put("key", item.hasNonNull("key") ? item.get("key").asText() : null);
+        data.put("connection_type", item.get("connection_type").asText());
+        data.put("access", item.get("access").asText());
+        data.put("disabled", item.path("disabled").asBoolean(false));
+        data.put("description", item.hasNonNull("description") ? item.get("description").asText() : null);
+        return data;
+    }
+
+    private static String optionalText(JsonNode root, String field) {
         JsonNode value = root.get(field);
         if (value == null || value.isNull()) {
-            if (required) {
-                throw ApiException.validation(List.of("body", field), "field required");
-            }
             return null;
         }
-        String problem = value.isTextual() ? Addresses.problem(value.asText()) : "is not a string";
-        if (problem != null) {
-            throw ApiException.validation(List.of("body", field), field + " " + problem);
+        if (!value.isTextual()) {
+            throw ApiException.validation(List.of("body", field), "str type expected");
+        }
+        if (value.asText().length() > MAX_ADDRESS * 4 || value.asText().chars().anyMatch(c -> c == '\r' || c == '\n')) {
+            throw ApiException.validation(List.of("body", field), field + " must be a single line of at most " + MAX_ADDRESS * 4
+                    + " characters");
         }
         return value.asText();
     }
 
     static Map<String, Object> view(EmailConnector connector) {
         Map<String, Object> view = new LinkedHashMap<>();
-        view.put("key", connector.key());
         view.put("name", connector.name());
+        view.put("key", connector.key());
+        view.put("description", connector.description());
         view.put("connection_type", "email");
         view.put("access", connector.access());
+        view.put("created_at", Instant.ofEpochMilli(connector.createdAt()).toString());
+        view.put("updated_at", Instant.ofEpochMilli(connector.updatedAt()).toString());
         view.put("disabled", connector.disabled());
-        view.put("description", connector.description());
-        view.put("created_at", java.time.Instant.ofEpochMilli(connector.createdAt()).toString());
-        view.put("updated_at", java.time.Instant.ofEpochMilli(connector.updatedAt()).toString());
+        view.put("last_test_timestamp", connector.lastTestTimestamp().map(at -> Instant.ofEpochMilli(at).toString()).orElse(null));
+        view.put("last_test_succeeded", connector.lastTestSucceeded().orElse(null));
+        view.put("saas_config", null);
         return view;
     }
 }

@@ -8,59 +8,32 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Checks a fidesops dataset for an email connector: known data categories, a primary key in every
- * collection, and every collection reachable from an identity field or through references.
- * Returns the first problem, naming the collection, or null.
+ * What Mailgate asks of an email connector's dataset beyond fidesops' schema (API.md §5): a primary
+ * key in every collection — the erasure email locates records by it — and every collection reachable
+ * from an identity field, or through references, from a collection that refers to another dataset
+ * (whose records the third party finds through that link). Returns the first problem, naming the
+ * collection, or null. The schema itself is {@link FidesDatasets}' to check, before this.
  */
 public class DatasetRules {
 
-    static final Pattern FIDES_KEY = Pattern.compile("^[a-zA-Z0-9_.-]+$");
-
-    private final Taxonomy taxonomy;
-
-    public DatasetRules(Taxonomy taxonomy) {
-        this.taxonomy = taxonomy;
-    }
-
     public String problem(JsonNode dataset) {
-        if (!dataset.isObject()) {
-            return "A dataset must be an object";
-        }
-        String key = dataset.path("fides_key").asText("");
-        if (!FIDES_KEY.matcher(key).matches()) {
-            return "fides_key must only contain alphanumeric characters, '.', '_' or '-'";
-        }
-        JsonNode collections = dataset.path("collections");
-        if (!collections.isArray() || collections.isEmpty()) {
-            return "Dataset " + key + " needs at least one collection";
-        }
+        String key = dataset.path("fides_key").asText();
         Map<String, List<String>> edges = new HashMap<>();
         Set<String> seeds = new HashSet<>();
         List<String> names = new ArrayList<>();
-        for (JsonNode collection : collections) {
-            String name = collection.path("name").asText("");
-            if (name.isEmpty()) {
-                return "Every collection of dataset " + key + " needs a name";
-            }
+        for (JsonNode collection : dataset.path("collections")) {
+            String name = collection.path("name").asText();
             names.add(name);
-            JsonNode fields = collection.path("fields");
-            if (!fields.isArray() || fields.isEmpty()) {
-                return "Collection " + name + " has no fields";
-            }
             Walk walk = new Walk();
-            String fieldProblem = walk.fields(fields, "");
-            if (fieldProblem != null) {
-                return "Collection " + name + ": " + fieldProblem;
-            }
+            walk.fields(collection.path("fields"));
             if (!walk.primaryKey) {
                 return "Collection " + name + " has no primary key: mark a field with fidesops_meta.primary_key";
             }
-            if (walk.identity) {
+            if (walk.identity || walk.references.stream().anyMatch(target -> !target.startsWith(key + "."))) {
                 seeds.add(key + "." + name);
             }
             for (String target : walk.references) {
@@ -87,45 +60,23 @@ public class DatasetRules {
     }
 
     /** Walks fields and their nested fields. */
-    private final class Walk {
+    private static final class Walk {
         boolean primaryKey;
         boolean identity;
         final List<String> references = new ArrayList<>();
 
-        String fields(JsonNode fields, String prefix) {
+        void fields(JsonNode fields) {
             for (JsonNode field : fields) {
-                String name = field.path("name").asText("");
-                if (name.isEmpty()) {
-                    return "every field needs a name";
-                }
-                for (JsonNode category : field.path("data_categories")) {
-                    if (!category.isTextual() || !taxonomy.contains(category.asText())) {
-                        return "field " + prefix + name + " has an unknown data category " + category;
-                    }
-                }
                 JsonNode meta = field.path("fidesops_meta");
                 primaryKey |= meta.path("primary_key").asBoolean(false);
                 identity |= meta.hasNonNull("identity");
                 for (JsonNode reference : meta.path("references")) {
-                    String dataset = reference.path("dataset").asText("");
-                    String target = reference.path("field").asText("");
-                    if (dataset.isEmpty() || !target.contains(".")) {
-                        return "field " + prefix + name + " has a reference without dataset and collection.field";
-                    }
-                    String direction = reference.path("direction").asText("from");
-                    if (!direction.equals("from") && !direction.equals("to")) {
-                        return "field " + prefix + name + " has a reference direction other than from or to";
-                    }
-                    references.add(dataset + "." + target);
+                    references.add(reference.path("dataset").asText() + "." + reference.path("field").asText());
                 }
-                if (field.has("fields")) {
-                    String nested = fields(field.get("fields"), prefix + name + ".");
-                    if (nested != null) {
-                        return nested;
-                    }
+                if (field.has("fields") && field.get("fields").isArray()) {
+                    fields(field.get("fields"));
                 }
             }
-            return null;
         }
     }
 }

@@ -2,15 +2,19 @@ package io.mailgate.privacy;
 
 import java.util.Optional;
 
-/** An email connector: a third party Mailgate asks by email to erase a data subject's records. */
+/**
+ * An email connector: a third party Mailgate asks by email to erase a data subject's records, and
+ * what its last test email showed ({@code lastTestSucceeded} empty until tested).
+ */
 public record EmailConnector(String key, String name, String access, boolean disabled, String description,
-                         Optional<ConnectionSecrets> secrets, long createdAt, long updatedAt) {
+                             Optional<ConnectionSecrets> secrets, long createdAt, long updatedAt,
+                             Optional<Long> lastTestTimestamp, Optional<Boolean> lastTestSucceeded) {
 
     public boolean writable() {
         return "write".equals(access) && !disabled;
     }
 
-    /** Where erasure requests go, and where a test email goes. */
-    public record ConnectionSecrets(String toEmail, String testEmail) {
+    /** fidesops' EmailSchema: where erasure requests go, where a test email goes, and an optional url. */
+    public record ConnectionSecrets(String url, String toEmail, String testEmail) {
     }
 }

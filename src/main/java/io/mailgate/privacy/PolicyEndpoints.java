@@ -111,7 +111,7 @@ public class PolicyEndpoints {
 
     private static String key(JsonNode item, String name) {
         String key = item.hasNonNull("key") ? item.get("key").asText() : FidesKeys.fromName(name);
-        return DatasetRules.FIDES_KEY.matcher(key).matches() ? key : null;
+        return FidesDatasets.FIDES_KEY.matcher(key).matches() ? key : null;
     }
 
     private JsonNode array(Object body) {

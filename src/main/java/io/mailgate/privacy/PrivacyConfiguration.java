@@ -21,12 +21,12 @@ public final class PrivacyConfiguration {
         ConnectionStore connections = new ConnectionStore(platform.jdbi(), json, secretBox, platform.clock());
         PolicyStore policies = new PolicyStore(platform.jdbi(), json, platform.clock());
         PrivacyRequestStore requests = new PrivacyRequestStore(platform.jdbi(), json, platform.clock());
-        platform.bind(new ConnectionEndpoints(json, connections, new DatasetRules(taxonomy),
-                new MailOutcomes(mail.records(), TEST_EMAIL_WAIT)));
+        platform.bind(new ConnectionEndpoints(json, connections, new MailOutcomes(mail.records(), TEST_EMAIL_WAIT)));
+        platform.bind(new DatasetEndpoints(json, connections, new FidesDatasets(taxonomy), new DatasetRules()));
         platform.bind(new PolicyEndpoints(json, policies, taxonomy));
         platform.bind(new PrivacyRequests(json, requests, policies, platform.settings().privacy(), providers::canSendMail));
         platform.bind(new PrivacyNotices(json, requests));
-        platform.bind(new ErasureFulfillment(json, connections, policies));
+        platform.bind(new ErasureFulfillment(json, connections, policies, taxonomy));
         platform.bind(new ErasureInstructions());
         platform.bind(new DirectNotices(json));
     }

@@ -12,14 +12,14 @@ public class ApiException extends RuntimeException {
     private final ErrorCode errorCode;
     /** Extra members of the Extra Horizon body, e.g. {@code missingFields}. */
     private final Map<String, Object> details;
-    /** The field path for a fidesops 422 ({@code loc}); empty when not about one field. */
-    private final List<String> location;
+    /** The field path for a fidesops 422 ({@code loc}: names and list indexes); empty when not about one field. */
+    private final List<Object> location;
 
     public ApiException(ErrorCode errorCode, String message) {
         this(errorCode, message, Map.of(), List.of());
     }
 
-    public ApiException(ErrorCode errorCode, String message, Map<String, Object> details, List<String> location) {
+    public ApiException(ErrorCode errorCode, String message, Map<String, Object> details, List<?> location) {
         super(message, null, false, false);
         this.errorCode = errorCode;
         this.details = Map.copyOf(details);
@@ -30,7 +30,7 @@ public class ApiException extends RuntimeException {
         return new ApiException(ErrorCode.FIELD_FORMAT, message, Map.of("field", field), List.of("body", field));
     }
 
-    public static ApiException validation(List<String> location, String message) {
+    public static ApiException validation(List<?> location, String message) {
         return new ApiException(ErrorCode.VALIDATION, message, Map.of(), location);
     }
 
@@ -46,7 +46,7 @@ public class ApiException extends RuntimeException {
         return details;
     }
 
-    public List<String> location() {
+    public List<Object> location() {
         return location;
     }
 }
