@@ -5,7 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** Mailgun's HTTP API (kamelet mailgun-sink): a sending domain, US or EU, and a domain sending key. */
+/**
+ * Mailgun's HTTP API (kamelet mailgun-sink): a sending domain, US or EU, and a domain sending key. Mails
+ * that name no sender go out as {@code from_address}, by default {@code mailgun@{domain}} as fidesops
+ * sends them.
+ */
 final class MailgunType implements ProviderType {
 
     private static final Pattern API_VERSION = Pattern.compile("v[0-9]+");
@@ -27,7 +31,7 @@ final class MailgunType implements ProviderType {
 
     @Override
     public Map<String, Object> details(ConfigDetails in) {
-        in.allow("domain", "is_eu_domain", "api_version", "base_url");
+        in.allow("domain", "is_eu_domain", "api_version", "base_url", "from_address");
         String domain = in.host("domain", "a domain name such as mg.example.com");
         boolean eu = in.bool("is_eu_domain", false);
         String version = in.text("api_version", "v3");
@@ -39,6 +43,8 @@ final class MailgunType implements ProviderType {
         out.put("is_eu_domain", eu);
         out.put("api_version", version);
         out.put("base_url", in.url("base_url").orElse(eu ? "https://api.eu.mailgun.net" : "https://api.mailgun.net"));
+        String from = in.fromAddress();
+        out.put("from_address", from != null ? from : "mailgun@" + domain);
         return out;
     }
 

@@ -60,7 +60,8 @@ abstract class EmailConfigApiContract {
         assertEquals(tag.toLowerCase() + "_mailgun_us", us.get("key").asText(), "the key is the snake-cased name");
         assertEquals("mailgun", us.get("service_type").asText());
         assertEquals(Map.of("domain", "mg.example.com", "is_eu_domain", false, "api_version", "v3",
-                "base_url", "https://api.mailgun.net"), Api.JSON.convertValue(us.get("details"), Map.class));
+                "base_url", "https://api.mailgun.net", "from_address", "mailgun@mg.example.com"),
+                Api.JSON.convertValue(us.get("details"), Map.class), "a mail naming no sender goes out as fidesops sends it");
         assertEquals(100, us.get("priority").asInt());
         assertTrue(us.get("enabled").asBoolean());
         assertTrue(us.get("rate_limit").isNull());
@@ -69,6 +70,9 @@ abstract class EmailConfigApiContract {
         JsonNode eu = create(Map.of("key", tag + ".eu", "name", tag + " Mailgun EU", "service_type", "mailgun",
                 "details", Map.of("domain", "mg.example.eu", "is_eu_domain", true), "priority", 5, "rate_limit", 10)).json();
         assertEquals("https://api.eu.mailgun.net", eu.get("details").get("base_url").asText());
+        JsonNode sender = create(Map.of("name", tag + " Mailgun sender", "service_type", "mailgun",
+                "details", Map.of("domain", "mg.example.com", "from_address", "privacy@example.com"))).json();
+        assertEquals("privacy@example.com", sender.get("details").get("from_address").asText());
         assertEquals(10, eu.get("rate_limit").asInt());
         assertEquals(5, eu.get("priority").asInt());
 
