@@ -25,7 +25,7 @@ public class MailgateConfiguration implements CamelConfiguration {
         MailConfiguration mail = new MailConfiguration(platform, templates.templates());
         new DeadLetterConfiguration(platform, mail.metrics());
         ProviderConfiguration providers = new ProviderConfiguration(platform, security.secretBox(), mail);
-        new PrivacyConfiguration(platform, security.secretBox(), mail, providers);
+        new PrivacyConfiguration(platform, security, mail, providers);
         platform.announce(providers.describeDefault());
     }
 }

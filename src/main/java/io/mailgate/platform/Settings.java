@@ -106,7 +106,10 @@ public record Settings(
                         p.bool("mailgate.privacy.send-receipt-notification"),
                         p.bool("mailgate.privacy.send-review-notification"),
                         p.bool("mailgate.privacy.send-completion-notification"),
-                        p.integer("mailgate.privacy.verification-code-ttl-seconds", 1, 86_400)));
+                        p.integer("mailgate.privacy.verification-code-ttl-seconds", 1, 86_400),
+                        p.integer("mailgate.privacy.download-link-ttl-days", 1, PrivacySettings.MAX_DOWNLOAD_LINK_DAYS),
+                        p.text("mailgate.storage.s3.endpoint"),
+                        p.text("mailgate.storage.s3.region")));
     }
 
     public boolean usesPostgres() {

@@ -55,8 +55,42 @@ public class DirectNotices {
         if (language != null && !LANGUAGE.matcher(language).matches()) {
             throw ApiException.validation(List.of("body", "language"), "language must be an upper-case ISO 639-1 code");
         }
-        Map<String, Object> values = params.isObject() ? json.mapper().convertValue(params, Map.class) : Map.of();
+        Map<String, Object> values = params.isObject() ? fidesopsParams(action, params) : Map.of();
         return new Notice(null, action, to, language, values, idempotencyKey);
+    }
+
+    /**
+     * fidesops' own body params, as its email schemas name them, become the template's inputs:
+     * verification_code and verification_code_ttl_seconds (whole minutes, 0 under a minute) give code and
+     * minutes; rejection_reason gives reason. Mailgate's own names are accepted as they are.
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> fidesopsParams(String action, JsonNode params) {
+        Map<String, Object> values = new LinkedHashMap<>(json.mapper().convertValue(params, Map.class));
+        if (action.equals("subject_identity_verification") || action.equals("consent_request")) {
+            JsonNode code = params.path("verification_code");
+            if (!code.isMissingNode()) {
+                if (!code.isTextual() && !code.isIntegralNumber()) {
+                    throw ApiException.validation(List.of("body", "body_params", "verification_code"), "str type expected");
+                }
+                values.remove("verification_code");
+                values.put("code", code.asText());
+            }
+            JsonNode ttl = params.path("verification_code_ttl_seconds");
+            if (!ttl.isMissingNode()) {
+                if (!(ttl.isIntegralNumber() && ttl.canConvertToInt()) && !(ttl.isTextual() && ttl.asText().matches("[0-9]{1,9}"))) {
+                    throw ApiException.validation(List.of("body", "body_params", "verification_code_ttl_seconds"),
+                            "value is not a valid integer");
+                }
+                long seconds = ttl.isTextual() ? Long.parseLong(ttl.asText()) : ttl.asLong();
+                values.remove("verification_code_ttl_seconds");
+                values.put("minutes", seconds < 60 ? 0 : seconds / 60);
+            }
+        }
+        if (action.equals("privacy_request_review_deny") && values.containsKey("rejection_reason")) {
+            values.put("reason", values.remove("rejection_reason"));
+        }
+        return values;
     }
 
     public String answer(Notice notice, AcceptedMail accepted) {

@@ -19,12 +19,20 @@ import io.mailgate.platform.Json;
  */
 public class ErasureFulfillment {
 
+    static final String KIND = "email_erasure_fulfillment";
+    /** The request's results key listing the datasets whose email went out: a retry never mails them again. */
+    static final String SENT = "erasure_emails";
+
     private final Json json;
     private final ConnectionStore connections;
     private final PolicyStore policies;
     private final Taxonomy taxonomy;
+    private final java.util.function.BooleanSupplier validEmailConfig;
 
-    public ErasureFulfillment(Json json, ConnectionStore connections, PolicyStore policies, Taxonomy taxonomy) {
+    /** @param validEmailConfig whether mail can reach a real mailbox: without, fidesops fails the erasure emails */
+    public ErasureFulfillment(Json json, ConnectionStore connections, PolicyStore policies, Taxonomy taxonomy,
+                              java.util.function.BooleanSupplier validEmailConfig) {
+        this.validEmailConfig = validEmailConfig;
         this.json = json;
         this.connections = connections;
         this.policies = policies;
@@ -47,17 +55,30 @@ public class ErasureFulfillment {
     public record Instruction(DatasetErasure dataset, String collection, List<Map<String, Object>> locators, List<String> fields) {
     }
 
-    /** The datasets of every writable email connector that has a to_email, in a stable order. */
+    static String sentKey(String connector, String dataset) {
+        return connector + ":" + dataset;
+    }
+
+    /**
+     * The datasets of every enabled email connector with write access, in a stable order, but those
+     * whose email this request already sent (a retry). A connector without a to_email is still listed:
+     * its datasets fail, as fidesops fails them, and a retry after its secrets are put sends them.
+     */
     public List<DatasetErasure> datasets(PrivacyRequest request) {
         List<String> categories = policies.find(request.policyKey()).orElseThrow().erasureCategories();
+        Object sent = request.results().get(SENT);
         List<DatasetErasure> datasets = new ArrayList<>();
         for (EmailConnector connector : connections.all()) {
-            if (!connector.writable() || connector.secrets().isEmpty()) {
+            if (!connector.writable()) {
                 continue;
             }
-            connections.datasets(connector.key()).forEach((key, body) -> datasets.add(new DatasetErasure(request.id(),
-                    request.language().orElse(null), connector.key(), connector.secrets().get().toEmail(), key,
-                    json.readTree(body), request.identity(), categories)));
+            String toEmail = connector.secrets().map(EmailConnector.ConnectionSecrets::toEmail).orElse(null);
+            connections.datasets(connector.key()).forEach((key, body) -> {
+                if (!(sent instanceof List<?> list && list.contains(sentKey(connector.key(), key)))) {
+                    datasets.add(new DatasetErasure(request.id(), request.language().orElse(null), connector.key(), toEmail, key,
+                            json.readTree(body), request.identity(), categories));
+                }
+            });
         }
         return datasets;
     }
@@ -87,6 +108,14 @@ public class ErasureFulfillment {
             return null;
         }
         DatasetErasure dataset = instructions.get(0).dataset();
+        if (!validEmailConfig.getAsBoolean()) {
+            throw new IllegalStateException("No email config exists, so the erasure email for dataset " + dataset.datasetKey()
+                    + " could not be sent");
+        }
+        if (dataset.toEmail() == null || dataset.toEmail().isEmpty()) {
+            throw new IllegalStateException("Email connector " + dataset.connector() + " has no to_email: "
+                    + "PUT /api/v1/connection/" + dataset.connector() + "/secret, then retry the request");
+        }
         List<Map<String, Object>> collections = new ArrayList<>();
         for (Instruction instruction : instructions) {
             Map<String, Object> collection = new LinkedHashMap<>();
@@ -95,7 +124,7 @@ public class ErasureFulfillment {
             collection.put("fields", instruction.fields());
             collections.add(collection);
         }
-        return new Notice(dataset.requestId(), "email_erasure_fulfillment", dataset.toEmail(), dataset.language(),
+        return new Notice(dataset.requestId(), KIND, dataset.toEmail(), dataset.language(),
                 Map.of("collections", collections, "dataset", dataset.datasetKey(), "connector", dataset.connector()),
                 "privacy:" + dataset.requestId() + ":erasure:" + dataset.connector() + ":" + dataset.datasetKey());
     }

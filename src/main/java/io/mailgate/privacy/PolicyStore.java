@@ -37,13 +37,16 @@ public class PolicyStore {
                 "INSERT INTO policy (policy_key, name, created_at) VALUES (?, ?, ?)", List.of(key, name, clock.millis())));
     }
 
-    public void upsertRule(String policyKey, String key, String name, String actionType, Map<String, Object> masking) {
+    public void upsertRule(String policyKey, String key, String name, String actionType, Map<String, Object> masking,
+                           String storageDestinationKey) {
         String strategy = masking == null ? null : json.write(masking);
         jdbi.useTransaction(handle -> Statements.updateOrInsert(handle,
-                "UPDATE policy_rule SET name = ?, action_type = ?, masking_strategy = ? WHERE policy_key = ? AND rule_key = ?",
-                Arrays.asList(name, actionType, strategy, policyKey, key),
-                "INSERT INTO policy_rule (policy_key, rule_key, name, action_type, masking_strategy) VALUES (?, ?, ?, ?, ?)",
-                Arrays.asList(policyKey, key, name, actionType, strategy)));
+                "UPDATE policy_rule SET name = ?, action_type = ?, masking_strategy = ?, storage_destination_key = ? "
+                        + "WHERE policy_key = ? AND rule_key = ?",
+                Arrays.asList(name, actionType, strategy, storageDestinationKey, policyKey, key),
+                "INSERT INTO policy_rule (policy_key, rule_key, name, action_type, masking_strategy, storage_destination_key) "
+                        + "VALUES (?, ?, ?, ?, ?, ?)",
+                Arrays.asList(policyKey, key, name, actionType, strategy, storageDestinationKey)));
     }
 
     public void upsertTarget(String policyKey, String ruleKey, String key, String name, String category) {
@@ -52,6 +55,12 @@ public class PolicyStore {
                 List.of(name, category, policyKey, ruleKey, key),
                 "INSERT INTO rule_target (policy_key, rule_key, target_key, name, data_category) VALUES (?, ?, ?, ?, ?)",
                 List.of(policyKey, ruleKey, key, name, category)));
+    }
+
+    /** The policy a rule key belongs to: fidesops rule keys are unique across policies. */
+    public Optional<String> ruleOwner(String ruleKey) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT policy_key FROM policy_rule WHERE rule_key = ? ORDER BY policy_key")
+                .bind(0, ruleKey).mapTo(String.class).findFirst());
     }
 
     public List<String> keys(int page, int size) {
@@ -79,14 +88,16 @@ public class PolicyStore {
                     .map((rows, context) -> targets.computeIfAbsent(rows.getString("rule_key"), k -> new ArrayList<>())
                             .add(new Policy.Target(rows.getString("target_key"), rows.getString("name"), rows.getString("data_category"))))
                     .list();
-            List<Policy.Rule> rules = handle.createQuery("SELECT rule_key, name, action_type, masking_strategy FROM policy_rule "
+            List<Policy.Rule> rules = handle.createQuery("SELECT rule_key, name, action_type, masking_strategy, "
+                            + "storage_destination_key FROM policy_rule "
                             + "WHERE policy_key = ? ORDER BY rule_key")
                     .bind(0, key)
                     .map((rows, context) -> {
                         String masking = rows.getString("masking_strategy");
                         return new Policy.Rule(rows.getString("rule_key"), rows.getString("name"), rows.getString("action_type"),
                                 masking == null ? null : json.read(masking, OBJECT),
-                                targets.getOrDefault(rows.getString("rule_key"), List.of()));
+                                targets.getOrDefault(rows.getString("rule_key"), List.of()),
+                                rows.getString("storage_destination_key"));
                     })
                     .list();
             return Optional.of(new Policy(key, name.get(), rules));

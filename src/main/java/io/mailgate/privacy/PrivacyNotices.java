@@ -21,6 +21,10 @@ public class PrivacyNotices {
     public AcceptedMail recorded(Notice notice, AcceptedMail accepted) {
         if (notice.requestId() != null) {
             requests.recordMail(notice.requestId(), accepted.mail().id(), notice.kind());
+            if (notice.kind().equals(ErasureFulfillment.KIND)) {
+                requests.addToResultList(notice.requestId(), ErasureFulfillment.SENT, ErasureFulfillment.sentKey(
+                        String.valueOf(notice.params().get("connector")), String.valueOf(notice.params().get("dataset"))));
+            }
         }
         return accepted;
     }

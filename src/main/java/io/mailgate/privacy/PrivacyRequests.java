@@ -7,20 +7,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.mailgate.platform.Json;
 import io.mailgate.platform.http.ApiException;
 import io.mailgate.platform.http.Bodies;
 import io.mailgate.platform.http.ErrorCode;
 import io.mailgate.platform.http.FidesQuery;
+import io.mailgate.security.Principal;
 import io.mailgate.security.Secrets;
-import io.mailgate.platform.Json;
 
 /**
- * Privacy requests (API.md §6): creation, identity verification, review, and the notices each
- * step sends. Each step answers an Outcome; the flows send its notices and run approved requests.
+ * Privacy requests as fidesops 1.8.2 handles them (API.md §6): creation, identity verification,
+ * review, carrying them out (in_processing → complete, or error with its failures), retry after an
+ * error, and the notices each step sends. Each step answers an Outcome; the flows send its notices
+ * and run the requests it lets go.
  */
 public class PrivacyRequests {
 
@@ -33,160 +37,289 @@ public class PrivacyRequests {
     private final PolicyStore policies;
     private final PrivacySettings settings;
     private final java.util.function.BooleanSupplier validEmailConfig;
+    private final Function<String, Optional<String>> usernames;
+    private final Function<Policy, Map<String, Object>> policyViews;
 
-    /** @param validEmailConfig whether mail can reach a real mailbox: a usable email config, or SMTP configured */
+    /**
+     * @param validEmailConfig whether mail can reach a real mailbox: a usable email config, or SMTP configured
+     * @param usernames a reviewer's user name by user id, for the {@code reviewer} of an answer
+     * @param policyViews a policy as fidesops answers it, rules included
+     */
     public PrivacyRequests(Json json, PrivacyRequestStore store, PolicyStore policies, PrivacySettings settings,
-                           java.util.function.BooleanSupplier validEmailConfig) {
+                           java.util.function.BooleanSupplier validEmailConfig, Function<String, Optional<String>> usernames,
+                           Function<Policy, Map<String, Object>> policyViews) {
+        this.policyViews = policyViews;
         this.json = json;
         this.store = store;
         this.policies = policies;
         this.settings = settings;
         this.validEmailConfig = validEmailConfig;
+        this.usernames = usernames;
     }
 
     /** POST /api/v1/privacy-request (public): up to 50 requests. */
     public Outcome create(Object body) {
         JsonNode items = Bodies.json(json.mapper(), body);
-        if (!items.isArray() || items.size() > MAX_BULK) {
-            throw ApiException.validation(List.of("body"), "value is not a valid list of at most " + MAX_BULK + " requests");
-        }
+        PrivacyRequestBodies.checkCreate(items, settings.identityVerificationRequired());
         BulkAnswer answer = new BulkAnswer();
         List<Notice> notices = new ArrayList<>();
-        List<PrivacyRequest> approved = new ArrayList<>();
+        List<PrivacyRequest> toRun = new ArrayList<>();
         for (JsonNode item : items) {
-            String problem = PrivacyRequestBodies.problem(item, settings.identityVerificationRequired());
-            Optional<Policy> policy = Optional.ofNullable(item.path("policy_key").asText(null)).flatMap(policies::find);
-            if (problem == null && policy.isEmpty()) {
-                problem = "Policy with key " + item.path("policy_key").asText() + " does not exist";
-            }
-            if (problem != null) {
-                answer.failed(problem, item);
+            Map<String, String> identity = PrivacyRequestBodies.identity(item);
+            if (identity.isEmpty()) {
+                answer.failed("You must provide at least one identity to process", item);
                 continue;
             }
-            Map<String, String> identity = new LinkedHashMap<>();
-            item.get("identity").fields().forEachRemaining(e -> identity.put(e.getKey(), e.getValue().asText()));
+            Optional<Policy> policy = policies.find(item.get("policy_key").asText());
+            if (policy.isEmpty()) {
+                answer.failed("Policy with key " + item.get("policy_key").asText() + " does not exist", item);
+                continue;
+            }
+            if (settings.identityVerificationRequired() && !identity.containsKey("email")) {
+                answer.failed("Identity verification needs an email to send the code to", item);
+                continue;
+            }
             String status = settings.identityVerificationRequired() ? PrivacyRequest.UNVERIFIED : PrivacyRequest.PENDING;
-            String id = store.create(item.path("external_id").asText(null), status, policy.get().key(), identity,
-                    item.path("language").asText(null), PrivacyRequestBodies.requestedAt(item));
+            String id = store.create(item.hasNonNull("external_id") ? item.get("external_id").asText() : null, status,
+                    policy.get().key(), identity, item.hasNonNull("language") ? item.get("language").asText() : null,
+                    PrivacyRequestBodies.requestedAt(item));
             PrivacyRequest request = store.find(id).orElseThrow();
+            if (settings.identityVerificationRequired() && !validEmailConfig.getAsBoolean()) {
+                // fidesops: the code cannot be mailed without an email config; the request stays unverified.
+                Map<String, Object> data = new LinkedHashMap<>(json.mapper().convertValue(item, Map.class));
+                data.put("status", PrivacyRequest.UNVERIFIED);
+                data.put("privacy_request_id", id);
+                answer.failed("Verification email could not be sent.", data);
+                continue;
+            }
             if (settings.identityVerificationRequired()) {
                 notices.add(verificationNotice(request));
             } else {
-                notices.addAll(afterVerification(request, policy.get(), approved));
+                notices.addAll(afterVerification(request, policy.get(), toRun));
             }
-            answer.succeeded(view(store.find(id).orElseThrow(), policy.get(), null));
+            answer.succeeded(view(request, policy.get(), null, false));
         }
-        return new Outcome(json.write(answer.toMap()), notices, approved);
+        return new Outcome(json.write(answer.toMap()), notices, toRun);
     }
 
     /** POST /{id}/verify {"code"}: 404 unknown, 400 wrong status or no valid code, 403 wrong code. */
     public Outcome verify(String id, Object body) {
-        PrivacyRequest request = store.find(id).orElseThrow(() -> unknown(id));
+        PrivacyRequest request = find(id);
         JsonNode root = Bodies.jsonObject(json.mapper(), body);
-        String code = root.path("code").asText("");
+        if (!root.path("code").isTextual() && !root.path("code").isNumber()) {
+            throw ApiException.validation(List.of("body", "code"), "field required");
+        }
+        String code = root.get("code").asText();
         if (!request.status().equals(PrivacyRequest.UNVERIFIED)) {
-            throw new ApiException(ErrorCode.BAD_REQUEST, "Privacy request " + id + " is " + request.status()
-                    + ", not identity_unverified");
+            throw new ApiException(ErrorCode.BAD_REQUEST, "Invalid identity verification request. Privacy request '" + id
+                    + "' status = " + request.status() + ".");
         }
         Optional<PrivacyRequestStore.CodeState> state = store.codeState(id);
         if (state.isEmpty() || state.get().expiresAt() < System.currentTimeMillis()
                 || state.get().attempts() >= PrivacySettings.MAX_CODE_ATTEMPTS) {
             store.deleteCode(id);
-            throw new ApiException(ErrorCode.BAD_REQUEST, "The identity verification code has expired or was used up");
+            throw new ApiException(ErrorCode.BAD_REQUEST, "Identification code expired for " + id + ".");
         }
         if (!CODE.matcher(code).matches() || !Secrets.constantTimeEquals(state.get().hash(), Secrets.sha256(id + ":" + code))) {
             int attempts = store.failAttempt(id);
             if (attempts >= PrivacySettings.MAX_CODE_ATTEMPTS) {
                 store.deleteCode(id);
             }
-            throw new ApiException(ErrorCode.NO_PERMISSION, "Incorrect identification code");
+            throw new ApiException(ErrorCode.NO_PERMISSION, "Incorrect identification code for '" + id + "'");
         }
         store.deleteCode(id);
-        if (!store.transition(id, PrivacyRequest.UNVERIFIED, PrivacyRequest.PENDING, null)) {
-            throw new ApiException(ErrorCode.BAD_REQUEST, "Privacy request " + id + " was verified meanwhile");
+        if (!store.verified(id)) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "Invalid identity verification request. Privacy request '" + id
+                    + "' status = " + find(id).status() + ".");
         }
         Policy policy = policies.find(request.policyKey()).orElseThrow();
-        List<PrivacyRequest> approved = new ArrayList<>();
-        List<Notice> notices = afterVerification(store.find(id).orElseThrow(), policy, approved);
-        return new Outcome(json.write(view(store.find(id).orElseThrow(), policy, null)), notices, approved);
+        List<PrivacyRequest> toRun = new ArrayList<>();
+        PrivacyRequest verified = find(id);
+        List<Notice> notices = afterVerification(verified, policy, toRun);
+        return new Outcome(json.write(view(verified, policy, null, false)), notices, toRun);
     }
 
     /** PATCH administrate/approve {"request_ids"}: each approved one gets the review notice and is then run. */
-    public Outcome approve(Object body) {
+    public Outcome approve(Object body, Principal reviewer) {
         BulkAnswer answer = new BulkAnswer();
         List<Notice> notices = new ArrayList<>();
-        List<PrivacyRequest> approved = new ArrayList<>();
-        for (String id : PrivacyRequestBodies.requestIds(json, body)) {
-            Optional<PrivacyRequest> request = store.find(id);
-            if (request.isEmpty()) {
-                answer.failed("No privacy request found with id " + id, Map.of("id", id));
-            } else if (!store.transition(id, PrivacyRequest.PENDING, PrivacyRequest.APPROVED, null)) {
-                answer.failed("Cannot approve privacy request " + id + " with status " + request.get().status(), Map.of("id", id));
-            } else {
-                PrivacyRequest now = store.find(id).orElseThrow();
+        List<PrivacyRequest> toRun = new ArrayList<>();
+        for (String id : PrivacyRequestBodies.requestIds(json, body, false)) {
+            Optional<PrivacyRequest> request = review(id, PrivacyRequest.APPROVED, reviewer, null, answer);
+            request.ifPresent(now -> {
                 reviewNotice(now, "privacy_request_review_approve", Map.of()).ifPresent(notices::add);
-                approved.add(now);
-                answer.succeeded(view(now, policies.find(now.policyKey()).orElseThrow(), null));
-            }
+                toRun.add(now);
+            });
         }
-        return new Outcome(json.write(answer.toMap()), notices, approved);
+        return new Outcome(json.write(answer.toMap()), notices, toRun);
     }
 
     /** PATCH administrate/deny {"request_ids","reason"}: each denied one gets the review notice with the reason. */
-    public Outcome deny(Object body) {
+    public Outcome deny(Object body, Principal reviewer) {
         JsonNode root = Bodies.jsonObject(json.mapper(), body);
         String reason = root.hasNonNull("reason") ? root.get("reason").asText() : null;
         BulkAnswer answer = new BulkAnswer();
         List<Notice> notices = new ArrayList<>();
-        for (String id : PrivacyRequestBodies.requestIds(json, body)) {
-            Optional<PrivacyRequest> request = store.find(id);
-            if (request.isEmpty()) {
-                answer.failed("No privacy request found with id " + id, Map.of("id", id));
-            } else if (!store.transition(id, PrivacyRequest.PENDING, PrivacyRequest.DENIED, reason)) {
-                answer.failed("Cannot deny privacy request " + id + " with status " + request.get().status(), Map.of("id", id));
-            } else {
-                PrivacyRequest now = store.find(id).orElseThrow();
+        for (String id : PrivacyRequestBodies.requestIds(json, body, true)) {
+            Optional<PrivacyRequest> request = review(id, PrivacyRequest.DENIED, reviewer, reason, answer);
+            request.ifPresent(now -> {
                 Map<String, Object> params = reason == null ? Map.of() : Map.of("reason", reason);
                 reviewNotice(now, "privacy_request_review_deny", params).ifPresent(notices::add);
-                answer.succeeded(view(now, policies.find(now.policyKey()).orElseThrow(), null));
-            }
+            });
         }
         return new Outcome(json.write(answer.toMap()), notices, List.of());
     }
 
-    /** After an approved request ran: complete, and the completion notice for a deletion. */
-    public List<Notice> complete(PrivacyRequest request) {
+    private Optional<PrivacyRequest> review(String id, String status, Principal reviewer, String reason, BulkAnswer answer) {
+        Optional<PrivacyRequest> request = store.find(id);
+        if (request.isEmpty()) {
+            answer.failed("No privacy request found with id '" + id + "'", Map.of("privacy_request_id", id));
+            return Optional.empty();
+        }
+        if (!store.reviewed(id, status, reviewer.userId(), reason)) {
+            PrivacyRequest current = find(id);
+            answer.failed("Cannot transition status", view(current, policies.find(current.policyKey()).orElse(null), null, false));
+            return Optional.empty();
+        }
+        PrivacyRequest now = find(id);
+        answer.succeeded(view(now, policies.find(now.policyKey()).orElse(null), null, false));
+        return Optional.of(now);
+    }
+
+    /** POST /{id}/retry: a request that ended in error runs again; what it already mailed is not mailed twice. */
+    public Outcome retry(String id) {
+        PrivacyRequest request = find(id);
+        if (!request.status().equals(PrivacyRequest.ERROR)) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "Cannot restart privacy request from failure: privacy request '" + id
+                    + "' status = " + request.status() + ".");
+        }
+        if (request.failures().isEmpty()) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "Cannot restart privacy request from failure '" + id
+                    + "'; no failed step or collection.");
+        }
+        if (!store.started(id)) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "Cannot restart privacy request from failure: privacy request '" + id
+                    + "' status = " + find(id).status() + ".");
+        }
+        PrivacyRequest restarted = find(id);
+        return new Outcome(json.write(view(restarted, policies.find(restarted.policyKey()).orElse(null), null, false)), List.of(),
+                List.of(restarted));
+    }
+
+    /**
+     * Starts carrying out a request (in_processing); null when another run has it, or it is no longer
+     * to be run. A retry was started by {@link #retry} already.
+     */
+    public PrivacyRequest start(PrivacyRequest request) {
+        PrivacyRequest current = find(request.id());
+        if (current.status().equals(PrivacyRequest.IN_PROCESSING)) {
+            return current;
+        }
+        return store.started(request.id()) ? find(request.id()) : null;
+    }
+
+    public boolean accesses(PrivacyRequest request) {
+        return policies.find(request.policyKey()).map(Policy::accesses).orElse(false);
+    }
+
+    public boolean erases(PrivacyRequest request) {
+        return policies.find(request.policyKey()).map(Policy::erases).orElse(false);
+    }
+
+    /**
+     * After a request ran: complete (with its completion notices) when nothing failed, else error, and
+     * no notice: the subject hears once all is done, after a retry if need be.
+     */
+    public List<Notice> finish(PrivacyRequest request) {
+        PrivacyRequest current = find(request.id());
+        if (!current.failures().isEmpty()) {
+            store.finished(request.id(), PrivacyRequest.ERROR);
+            return List.of();
+        }
+        if (settings.sendCompletion() && (current.email().isEmpty() || !validEmailConfig.getAsBoolean())) {
+            // fidesops: a completion email that cannot be sent leaves the request in error. A retry, once an
+            // email config exists, sends it (the step after the erasure emails in fidesops' order).
+            store.addFailure(request.id(), current.email().isEmpty()
+                    ? "Identity email was not found, so request completion email could not be sent."
+                    : "No email config exists, so request completion email could not be sent.");
+            store.addResult(request.id(), "failed_step", "post_webhooks");
+            store.finished(request.id(), PrivacyRequest.ERROR);
+            return List.of();
+        }
+        if (!store.finished(request.id(), PrivacyRequest.COMPLETE) || !settings.sendCompletion()) {
+            return List.of();
+        }
         Policy policy = policies.find(request.policyKey()).orElseThrow();
-        if (!policy.erases()) {
-            // Access packages are not produced by Mailgate: their completion notice, with the links and
-            // their expiry, is sent through POST /api/v1/email/send or the mailgate.privacy.email queue.
-            return List.of();
+        List<Notice> notices = new ArrayList<>();
+        Object access = current.results().get("access");
+        if (policy.accesses() && access instanceof Map<?, ?> package_) {
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("download_links", package_.get("download_links"));
+            params.put("days", package_.get("days"));
+            notices.add(new Notice(request.id(), "privacy_request_complete_access", current.email().get(),
+                    current.language().orElse(null), params, "privacy:" + request.id() + ":complete:access"));
         }
-        store.transition(request.id(), PrivacyRequest.APPROVED, PrivacyRequest.COMPLETE, null);
-        if (!settings.sendCompletion() || request.email().isEmpty()) {
-            return List.of();
+        if (policy.erases()) {
+            notices.add(new Notice(request.id(), "privacy_request_complete_deletion", current.email().get(),
+                    current.language().orElse(null), Map.of(), "privacy:" + request.id() + ":complete"));
         }
-        return List.of(new Notice(request.id(), "privacy_request_complete_deletion", request.email().get(),
-                request.language().orElse(null), Map.of(), "privacy:" + request.id() + ":complete"));
+        return notices;
     }
 
-    public void recordFailure(PrivacyRequest request, Exception failure) {
+    /**
+     * Records a failed step (fidesops' CurrentStep: access, erasure, erasure_email_post_send): the request
+     * ends in error, answers it as action_required_details, and a retry runs it again.
+     */
+    public void recordFailure(PrivacyRequest request, String step, Exception failure) {
         store.addFailure(request.id(), failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage());
+        store.addResult(request.id(), "failed_step", step);
     }
 
-    /** GET /api/v1/privacy-request?request_id=&status=&page=&size= with the mails sent for each. */
+    /**
+     * GET /api/v1/privacy-request with fidesops' filters: request_id and external_id (prefixes), status
+     * (any of several), identity, created/started/completed/errored _lt and _gt, include_identities.
+     */
     public String list(String rawQuery) {
         Map<String, String> query = FidesQuery.parse(rawQuery);
-        int page = FidesQuery.positive(query, "page", 1, Integer.MAX_VALUE);
+        int page = FidesQuery.positive(query, "page", 1, Integer.MAX_VALUE / 100);
         int size = FidesQuery.positive(query, "size", 50, 100);
-        Optional<String> id = Optional.ofNullable(query.get("request_id")).filter(v -> !v.isEmpty());
-        Optional<String> status = Optional.ofNullable(query.get("status")).filter(v -> !v.isEmpty());
-        List<PrivacyRequest> requests = store.page(id, status, page, size);
+        List<String> statuses = FidesQuery.parseAll(rawQuery).getOrDefault("status", List.of());
+        statuses.forEach(status -> FidesQuery.oneOf(status, "status", PrivacyRequest.STATUSES));
+        boolean identities = FidesQuery.bool(query, "include_identities", false);
+        boolean verbose = FidesQuery.bool(query, "verbose", false);
+        Map<String, Long> times = new LinkedHashMap<>();
+        for (String name : List.of("created_lt", "created_gt", "started_lt", "started_gt", "completed_lt", "completed_gt",
+                "errored_lt", "errored_gt")) {
+            times.put(name, PrivacyRequestBodies.time(query.get(name), name));
+        }
+        if ((times.get("completed_lt") != null || times.get("completed_gt") != null)
+                && (times.get("errored_lt") != null || times.get("errored_gt") != null)) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "Cannot specify both succeeded and failed query params.");
+        }
+        for (String field : List.of("created", "completed", "errored", "started")) {
+            Long before = times.get(field + "_lt");
+            Long after = times.get(field + "_gt");
+            if (before != null && after != null && before < after) {
+                throw new ApiException(ErrorCode.BAD_REQUEST, "Value specified for " + field + "_lt: " + pythonTime(before)
+                        + " must be after " + field + "_gt: " + pythonTime(after) + ".");
+            }
+        }
+        PrivacyRequestStore.Filter filter = new PrivacyRequestStore.Filter(emptyToNull(query.get("request_id")),
+                emptyToNull(query.get("external_id")), statuses, emptyToNull(query.get("identity")), times.get("created_lt"),
+                times.get("created_gt"), times.get("started_lt"), times.get("started_gt"), times.get("completed_lt"),
+                times.get("completed_gt"), times.get("errored_lt"), times.get("errored_gt"));
+        List<PrivacyRequest> requests = store.page(filter, page, size);
         Map<String, List<Map<String, Object>>> mails = store.mails(requests.stream().map(PrivacyRequest::id).toList());
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("items", requests.stream().map(r -> view(r, policies.find(r.policyKey()).orElse(null), mails.get(r.id())))
-                .toList());
-        answer.put("total", store.count(id, status));
+        answer.put("items", requests.stream().map(r -> {
+            Map<String, Object> view = view(r, policies.find(r.policyKey()).orElse(null), mails.getOrDefault(r.id(), List.of()),
+                    identities);
+            if (verbose) {
+                view.put("results", results(r));
+            }
+            return view;
+        }).toList());
+        answer.put("total", store.count(filter));
         answer.put("page", page);
         answer.put("size", size);
         return json.write(answer);
@@ -199,14 +332,14 @@ public class PrivacyRequests {
         return json.write(answer);
     }
 
-    private List<Notice> afterVerification(PrivacyRequest request, Policy policy, List<PrivacyRequest> approved) {
+    private List<Notice> afterVerification(PrivacyRequest request, Policy policy, List<PrivacyRequest> toRun) {
         List<Notice> notices = new ArrayList<>();
         if (settings.sendReceipt() && request.email().isPresent()) {
             notices.add(new Notice(request.id(), "privacy_request_receipt", request.email().get(), request.language().orElse(null),
                     Map.of("request_types", policy.requestTypes()), "privacy:" + request.id() + ":receipt"));
         }
-        if (!settings.manualApprovalRequired() && store.transition(request.id(), PrivacyRequest.PENDING, PrivacyRequest.APPROVED, null)) {
-            approved.add(store.find(request.id()).orElseThrow());
+        if (!settings.manualApprovalRequired()) {
+            toRun.add(request);
         }
         return notices;
     }
@@ -228,24 +361,79 @@ public class PrivacyRequests {
                 "privacy:" + request.id() + ":" + kind));
     }
 
-    private static ApiException unknown(String id) {
-        return new ApiException(ErrorCode.RESOURCE_UNKNOWN, "No privacy request found with id " + id);
+    private PrivacyRequest find(String id) {
+        return store.find(id).orElseThrow(() -> new ApiException(ErrorCode.RESOURCE_UNKNOWN,
+                "No privacy request found with id '" + id + "'."));
     }
 
-    private static Map<String, Object> view(PrivacyRequest request, Policy policy, List<Map<String, Object>> mails) {
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    /** fidesops' PrivacyRequestResponse; a list adds the mails sent for each request (API.md §6). */
+    private Map<String, Object> view(PrivacyRequest request, Policy policy, List<Map<String, Object>> mails, boolean identities) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", request.id());
-        view.put("external_id", request.externalId());
+        view.put("created_at", time(request.createdAt()));
+        view.put("started_processing_at", request.startedProcessingAt().map(PrivacyRequests::time).orElse(null));
+        view.put("reviewed_at", request.reviewedAt().map(PrivacyRequests::time).orElse(null));
+        view.put("reviewed_by", request.reviewedBy().orElse(null));
+        view.put("reviewer", request.reviewedBy().flatMap(id -> usernames.apply(id).map(name -> Map.of("id", id, "username", name)))
+                .orElse(null));
+        view.put("finished_processing_at", request.finishedAt().map(PrivacyRequests::time).orElse(null));
+        view.put("identity_verified_at", request.identityVerifiedAt().map(PrivacyRequests::time).orElse(null));
+        view.put("paused_at", null);
         view.put("status", request.status());
-        view.put("policy", policy == null ? Map.of("key", request.policyKey()) : Map.of("key", policy.key(), "name", policy.name()));
-        view.put("created_at", Instant.ofEpochMilli(request.createdAt()).toString());
-        view.put("reviewed_at", request.reviewedAt().map(at -> Instant.ofEpochMilli(at).toString()).orElse(null));
-        view.put("finished_at", request.finishedAt().map(at -> Instant.ofEpochMilli(at).toString()).orElse(null));
-        request.denyReason().ifPresent(reason -> view.put("reason", reason));
-        view.put("failures", request.failures());
+        view.put("external_id", request.externalId());
+        view.put("identity", identities ? request.identity() : null);
+        Map<String, Object> policyView = new LinkedHashMap<>();
+        if (policy != null) {
+            policyView.putAll(policyViews.apply(policy));
+        } else {
+            policyView.put("name", null);
+            policyView.put("key", request.policyKey());
+            policyView.put("drp_action", null);
+            policyView.put("execution_timeframe", null);
+            policyView.put("rules", List.of());
+        }
+        view.put("policy", policyView);
+        boolean error = request.status().equals(PrivacyRequest.ERROR);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("step", request.results().getOrDefault("failed_step", "erasure_email_post_send"));
+        details.put("collection", null);
+        details.put("action_needed", null);
+        view.put("action_required_details", error ? details : null);
+        view.put("resume_endpoint", error ? "/privacy-request/" + request.id() + "/retry" : null);
+        view.put("days_left", null);
         if (mails != null) {
             view.put("emails", mails);
         }
         return view;
+    }
+
+    /**
+     * With verbose=true, what carrying the request out produced (Mailgate's results, not fidesops'
+     * execution logs): the access packages' links and days, what was masked, the failures and the
+     * reason of a denial.
+     */
+    private static Map<String, Object> results(PrivacyRequest request) {
+        Map<String, Object> results = new LinkedHashMap<>(request.results());
+        results.put("failures", request.failures());
+        request.denyReason().ifPresent(reason -> results.put("denial_reason", reason));
+        return results;
+    }
+
+    /** How Python prints an aware datetime: fidesops' messages quote the parsed value so. */
+    static String pythonTime(long millis) {
+        java.time.OffsetDateTime time = Instant.ofEpochMilli(millis).atOffset(java.time.ZoneOffset.UTC);
+        String text = time.format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
+        if (time.getNano() != 0) {
+            text += String.format(".%06d", time.getNano() / 1000);
+        }
+        return text + "+00:00";
+    }
+
+    private static String time(long millis) {
+        return Instant.ofEpochMilli(millis).toString();
     }
 }

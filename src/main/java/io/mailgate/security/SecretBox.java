@@ -13,6 +13,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -100,4 +101,20 @@ public class SecretBox {
         }
     }
 
+    /**
+     * An HMAC-SHA-256 of the message (base64url, no padding) under a key derived from this one for the
+     * purpose, e.g. signed download links: nobody without the encryption key can make one.
+     */
+    public String sign(String purpose, String message) {
+        try {
+            Mac derive = Mac.getInstance("HmacSHA256");
+            derive.init(key);
+            byte[] purposeKey = derive.doFinal(("mailgate:" + purpose).getBytes(StandardCharsets.UTF_8));
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(purposeKey, "HmacSHA256"));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot sign", e);
+        }
+    }
 }

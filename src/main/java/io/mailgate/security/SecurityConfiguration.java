@@ -12,6 +12,7 @@ public final class SecurityConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(SecurityConfiguration.class);
 
     private final SecretBox secretBox;
+    private final Users users;
 
     public SecurityConfiguration(Platform platform) {
         Settings settings = platform.settings();
@@ -19,7 +20,7 @@ public final class SecurityConfiguration {
         Tokens tokens = new Tokens(platform.jdbi(), settings.tokenTtlSeconds(), platform.clock());
         Clients clients = new Clients(platform.jdbi(), tokens, settings.effectiveRootClientId(),
                 settings.effectiveRootClientSecret());
-        Users users = new Users(platform.jdbi(), tokens, platform.clock());
+        users = new Users(platform.jdbi(), tokens, platform.clock());
         LoginThrottle throttle = new LoginThrottle(platform.jdbi(), settings.loginLimits(), platform.clock());
         platform.bind(new Access(tokens));
         platform.bind(new TokenEndpoints(clients, tokens, users, throttle, platform.json()));
@@ -29,6 +30,11 @@ public final class SecurityConfiguration {
 
     public SecretBox secretBox() {
         return secretBox;
+    }
+
+    /** A user's name by id, for who reviewed a privacy request. */
+    public java.util.Optional<String> username(String userId) {
+        return userId == null ? java.util.Optional.empty() : users.find(userId).map(Users.User::username);
     }
 
     private static void warnAboutDevelopmentCredentials(Settings settings) {

@@ -20,6 +20,11 @@ public final class LikePatterns {
         return "%" + escape(text) + "%";
     }
 
+    /** The pattern for "starts with this text". */
+    public static String startingWith(String text) {
+        return escape(text) + "%";
+    }
+
     /** The same, where each * of the text matches any characters (RQL's like). */
     public static String containingWithStars(String text) {
         return "%" + escape(text).replace('*', '%') + "%";

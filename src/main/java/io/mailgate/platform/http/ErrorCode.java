@@ -35,7 +35,9 @@ public enum ErrorCode {
     /** A fidesops 400: a duplicate key or name, or invalid secrets (detail is a message or a list of them). */
     BAD_REQUEST(22, "BAD_REQUEST_EXCEPTION", 400),
     /** A request that is well-formed JSON but breaks the schema (fidesops answers these with 422). */
-    VALIDATION(15, "FIELD_FORMAT_EXCEPTION", 422);
+    VALIDATION(15, "FIELD_FORMAT_EXCEPTION", 422),
+    /** A signed download link past its expiry, or a package already deleted. */
+    GONE(16, "RESOURCE_UNKNOWN_EXCEPTION", 410);
 
     private final int code;
     private final String exceptionName;
