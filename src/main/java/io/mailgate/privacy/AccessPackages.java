@@ -166,10 +166,10 @@ public class AccessPackages {
         String signature = query.get("signature");
         if (id == null || !PACKAGE_ID.matcher(id).matches() || expires == null || !EPOCH_SECONDS.matcher(expires).matches()
                 || signature == null || signature.length() > 100) {
-            throw new ApiException(ErrorCode.NO_PERMISSION, "This download link is not valid.");
+            throw new ApiException(ErrorCode.FORBIDDEN, "This download link is not valid.");
         }
         if (!Secrets.constantTimeEquals(secretBox.sign(LINK_PURPOSE, id + ":" + expires), signature)) {
-            throw new ApiException(ErrorCode.NO_PERMISSION, "This download link is not valid.");
+            throw new ApiException(ErrorCode.FORBIDDEN, "This download link is not valid.");
         }
         if (Long.parseLong(expires) * 1000 <= clock.millis()) {
             throw new ApiException(ErrorCode.GONE, "This download link has expired.");

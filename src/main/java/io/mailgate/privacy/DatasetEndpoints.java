@@ -23,6 +23,8 @@ import io.mailgate.platform.http.FidesQuery;
 public class DatasetEndpoints {
 
     private static final int MAX_BULK = 50;
+    private static final String X_YAML = "application/x-yaml";
+    private static final int MAX_YAML_CODE_POINTS = 10 * 1024 * 1024;
 
     private final Json json;
     private final ConnectionStore store;
@@ -64,6 +66,32 @@ public class DatasetEndpoints {
             }
         }
         return json.write(answer.toMap());
+    }
+
+    /**
+     * PATCH /api/v1/yml/connection/{key}/dataset: fidesops' dataset file, {"dataset": [...]} in YAML; 415
+     * unless sent as application/x-yaml, 400 when it is not YAML. Jackson's YAML parser does not expand
+     * aliases (a few lines of them could otherwise grow to gigabytes), and the document is bounded.
+     */
+    public String patchYaml(String key, String contentType, Object body) {
+        connector(key);
+        if (contentType == null || !contentType.split(";")[0].trim().equalsIgnoreCase(X_YAML)) {
+            throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Supported type: " + X_YAML);
+        }
+        JsonNode root;
+        try {
+            org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            options.setCodePointLimit(MAX_YAML_CODE_POINTS);
+            com.fasterxml.jackson.dataformat.yaml.YAMLFactory factory = com.fasterxml.jackson.dataformat.yaml.YAMLFactory.builder()
+                    .loaderOptions(options).build();
+            root = new com.fasterxml.jackson.databind.ObjectMapper(factory).readTree(Bodies.text(body));
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "Error in YAML: the body is not a YAML document");
+        }
+        JsonNode datasets = root != null && root.isObject() && root.has("dataset") ? root.get("dataset")
+                : json.mapper().createArrayNode();
+        return patch(key, datasets.toString());
     }
 
     /** PUT .../validate_dataset: the dataset checked but not stored, and whether it is traversable on its own. */

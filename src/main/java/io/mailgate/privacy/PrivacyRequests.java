@@ -125,7 +125,7 @@ public class PrivacyRequests {
             if (attempts >= PrivacySettings.MAX_CODE_ATTEMPTS) {
                 store.deleteCode(id);
             }
-            throw new ApiException(ErrorCode.NO_PERMISSION, "Incorrect identification code for '" + id + "'");
+            throw new ApiException(ErrorCode.FORBIDDEN, "Incorrect identification code for '" + id + "'");
         }
         store.deleteCode(id);
         if (!store.verified(id)) {

@@ -12,6 +12,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -78,8 +79,11 @@ public class S3Destinations {
                 .credentialsProvider(credentials(storage))
                 .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1 + storage.maxRetries())));
         if (!settings.s3Endpoint().isBlank()) {
+            // S3-compatible stores (MinIO, s3rver, ...): path-style buckets, and plain signed payloads, as not
+            // all of them decode aws-chunked uploads with trailing checksums.
             builder.endpointOverride(URI.create(settings.s3Endpoint()))
-                    .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build());
+                    .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                    .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).chunkedEncodingEnabled(false).build());
         }
         return builder.build();
     }

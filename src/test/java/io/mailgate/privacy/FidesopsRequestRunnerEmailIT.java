@@ -107,6 +107,13 @@ class FidesopsRequestRunnerEmailIT {
         String mail = Inbox.text(inbox.await("third_party@example.com", "Data erasure request"));
         assertTrue(mail.contains("customer-1@example.com") && mail.contains("children") && mail.contains("payment")
                 && mail.contains("daycare_customer"), "every collection is listed: " + mail);
+        // As fidesops' email connector builds them (test_email_connector.py, test_integration_email.py): the
+        // identity locates the customer, children are located through the reference, payment has nothing to erase.
+        assertTrue(mail.contains("Field: <i>user_email</i>, Values: customer-1@example.com"), mail);
+        assertTrue(mail.contains("Field: <i>parent_id</i>, Values: email_dataset:daycare_customer:id"), mail);
+        assertTrue(mail.contains("<li><i>first_name</i></li>") && mail.contains("<li><i>birthday</i></li>"), mail);
+        assertTrue(mail.contains("No erasures needed on this collection."), mail);
+        assertFalse(mail.contains("card_number"), mail);
         inbox.await("customer-1@example.com", "Your data has been deleted");
         assertEquals(1, inbox.count("customer-1@example.com", "Your data has been deleted"));
     }

@@ -38,7 +38,9 @@ class FidesopsStorageEndpointsIT {
     @BeforeAll
     void start() {
         s3 = S3Emulator.start("some-bucket");
-        mailgate = MailgateInstance.start(Map.of("mailgate.storage.s3.endpoint", s3.endpoint()));
+        // No email config here: completion notices are off, so requests complete without one.
+        mailgate = MailgateInstance.start(Map.of("mailgate.storage.s3.endpoint", s3.endpoint(),
+                "mailgate.privacy.send-completion-notification", "false"));
         fides = new Fides(mailgate.api(), mailgate.api().rootToken());
         // fidesops' storage_config fixture, made through the API, which wants an object_name (the fixture skips the schema).
         assertEquals(200, fides.patch(URL, List.of(Map.of("name", "My S3 storage", "key", "my_test_config", "type", "s3",
@@ -306,5 +308,63 @@ class FidesopsStorageEndpointsIT {
         Api.Response refused = fides.delete(URL + "/in_use");
         assertEquals(400, refused.status());
         assertEquals(200, fides.get(URL + "/in_use").status());
+    }
+
+    // ---- an access package in S3 ------------------------------------------------------------------
+
+    @Test
+    void anAccessRequestWritesItsPackageToS3WithAPresignedLink() throws Exception {
+        fides.patch(URL, List.of(Map.of("name", "Packages", "key", "packages", "type", "s3", "format", "csv", "details", Map.of(
+                "auth_method", "secret_keys", "bucket", "some-bucket", "object_name", "requests", "max_retries", 1))));
+        assertEquals("succeeded", fides.put(URL + "/packages/secret", Map.of("aws_access_key_id", S3Emulator.ACCESS_KEY,
+                "aws_secret_access_key", S3Emulator.SECRET_KEY)).json().get("test_status").asText());
+        fides.patch("/api/v1/policy", List.of(Map.of("name", "S3 access", "key", "s3_access")));
+        fides.patch("/api/v1/policy/s3_access/rule", List.of(Map.of("name", "To S3", "key", "to_s3", "action_type", "access",
+                "storage_destination_key", "packages")));
+        fides.patch("/api/v1/policy/s3_access/rule/to_s3/target", List.of(Map.of("name", "User", "key", "user", "data_category", "user")));
+        Api api = fides.api();
+        Map<String, Object> mail = Map.of("recipients", Map.of("to", List.of("s3-subject@example.com")), "subject", "Hello, \"S3\"",
+                "body", "=cmd|' /C calc'!A0");
+        assertEquals(200, api.postJson("/mail/v1/", api.rootToken(), mail).status());
+
+        String id = fides.as(null).post("/api/v1/privacy-request", List.of(Map.of("policy_key", "s3_access",
+                "identity", Map.of("email", "s3-subject@example.com")))).json().get("succeeded").get(0).get("id").asText();
+        JsonNode[] results = new JsonNode[1];
+        io.mailgate.support.Waiter.until(java.time.Duration.ofSeconds(30), "the request to complete", () -> {
+            JsonNode item = fides.get("/api/v1/privacy-request?request_id=" + id + "&verbose=true").json().get("items").get(0);
+            results[0] = item.get("results");
+            if (item.get("status").asText().equals("error")) {
+                throw new AssertionError(item.toString());
+            }
+            return item.get("status").asText().equals("complete");
+        });
+        String link = results[0].get("access").get("download_links").get(0).asText();
+        assertTrue(link.startsWith(s3.endpoint() + "/some-bucket/requests/" + id + "-to_s3.zip?"), link);
+        assertTrue(link.contains("X-Amz-Expires=432000"), "five days, as configured: " + link);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<byte[]> zip = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(link)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, zip.statusCode());
+        assertTrue(zip.body().length > 100 && zip.body()[0] == 'P' && zip.body()[1] == 'K',
+                "a ZIP: " + new String(zip.body(), 0, Math.min(300, zip.body().length), java.nio.charset.StandardCharsets.UTF_8));
+        Map<String, String> files = new LinkedHashMap<>();
+        try (java.util.zip.ZipInputStream entries = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip.body()))) {
+            for (java.util.zip.ZipEntry entry = entries.getNextEntry(); entry != null; entry = entries.getNextEntry()) {
+                files.put(entry.getName(), new String(entries.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        assertEquals(List.of("mailgate_mail.csv", "mailgate_privacy_request.csv", "mailgate_dead_letter.csv"),
+                new ArrayList<>(files.keySet()));
+        String mails = files.get("mailgate_mail.csv");
+        assertTrue(mails.startsWith("id,from,to,cc,bcc,reply_to,subject,body,"), mails);
+        assertTrue(mails.contains("\"Hello, \"\"S3\"\"\""), "quoted as RFC 4180 says: " + mails);
+        assertTrue(mails.contains("'=cmd"), "a formula is defused: " + mails);
+        assertTrue(files.get("mailgate_privacy_request.csv").contains("s3-subject@example.com"));
+
+        // s3rver checks a presigned link's key but not its SigV4 signature (S3 itself does): a link naming
+        // another key is refused, and the expiry asked for is in the link.
+        String otherKey = link.replace("X-Amz-Credential=S3RVER", "X-Amz-Credential=INTRUDER");
+        assertEquals(403, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(otherKey)).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode());
     }
 }

@@ -267,6 +267,19 @@ class PrivacyFlowIT {
         String access = text(awaitMail("access@example.com", "Ihre Daten stehen zum Download bereit"));
         assertTrue(access.contains("https://example.org/package.zip") && access.contains("7 Tagen"), access);
         assertEquals(422, api.postJson("/api/v1/email/send", token, Map.of("action_type", "spam", "to_email", "a@example.com")).status());
+
+        // fidesops' own body params: SubjectIdentityVerificationBodyParams and RequestReviewDenyBodyParams.
+        assertEquals(200, api.postJson("/api/v1/email/send", token, Map.of("action_type", "subject_identity_verification",
+                "to_email", "fidesops-code@example.com", "body_params", Map.of("verification_code", "424242",
+                        "verification_code_ttl_seconds", 600))).status());
+        String code = text(awaitMail("fidesops-code@example.com", "Your one-time code"));
+        assertTrue(code.contains("424242") && code.contains("10 minutes"), code);
+        assertEquals(200, api.postJson("/api/v1/email/send", token, Map.of("action_type", "privacy_request_review_deny",
+                "to_email", "fidesops-deny@example.com", "body_params", Map.of("rejection_reason", "Out of scope"))).status());
+        assertTrue(text(awaitMail("fidesops-deny@example.com", "Your request has been denied")).contains("Out of scope"));
+        assertEquals(422, api.postJson("/api/v1/email/send", token, Map.of("action_type", "subject_identity_verification",
+                "to_email", "a@example.com", "body_params", Map.of("verification_code", "1", "verification_code_ttl_seconds",
+                        "soon"))).status());
         assertEquals(401, api.postJson("/api/v1/email/send", null, Map.of()).status());
 
         try (QueueProducer producer = new QueueProducer(mailgate.brokerPort())) {

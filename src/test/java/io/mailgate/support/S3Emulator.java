@@ -10,8 +10,8 @@ import java.time.Duration;
 
 /**
  * The s3rver S3 emulator from npm (src/test/node), started on a free port with one bucket, for the
- * s3 storage destinations of access packages. It checks SigV4 signatures, presigned ones included,
- * against its fixed keys S3RVER/S3RVER.
+ * s3 storage destinations of access packages. Its one account has the keys S3RVER/S3RVER; it refuses
+ * other keys, but does not check SigV4 signatures themselves.
  */
 public final class S3Emulator implements AutoCloseable {
 

@@ -36,6 +36,10 @@ public enum ErrorCode {
     BAD_REQUEST(22, "BAD_REQUEST_EXCEPTION", 400),
     /** A request that is well-formed JSON but breaks the schema (fidesops answers these with 422). */
     VALIDATION(15, "FIELD_FORMAT_EXCEPTION", 422),
+    /** A fidesops 403 that says why (a wrong verification code, a forged download link). */
+    FORBIDDEN(10, "NO_PERMISSION_EXCEPTION", 403),
+    /** A body in a media type the endpoint does not take (fidesops' YAML dataset upload). */
+    UNSUPPORTED_MEDIA_TYPE(22, "BODY_FORMAT_EXCEPTION", 415),
     /** A signed download link past its expiry, or a package already deleted. */
     GONE(16, "RESOURCE_UNKNOWN_EXCEPTION", 410);
 
