@@ -22,6 +22,15 @@ public final class BulkAnswer {
         failed.add(failure);
     }
 
+    /** A save's outcome: the saved record's view, or fidesops' message for a taken key or name. */
+    public void saved(Saved saved, String model, String key, String name, Object data, java.util.function.Supplier<Object> view) {
+        if (saved == Saved.SAVED) {
+            succeeded(view.get());
+        } else {
+            failed(saved.failure(model, key, name), data);
+        }
+    }
+
     public Map<String, Object> toMap() {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("succeeded", succeeded);

@@ -67,15 +67,9 @@ public class ConnectionEndpoints {
             String access = item.get("access").asText();
             boolean disabled = item.path("disabled").asBoolean(false);
             String description = item.hasNonNull("description") ? item.get("description").asText() : null;
-            ConnectionStore.Saved saved = exists ? store.update(key, name, access, disabled, description)
+            Saved saved = exists ? store.update(key, name, access, disabled, description)
                     : store.create(key, name, access, disabled, description);
-            switch (saved) {
-                case SAVED -> answer.succeeded(view(store.find(key).orElseThrow()));
-                case KEY_TAKEN -> answer.failed("Key " + key + " already exists in ConnectionConfig. Keys will be snake-cased names "
-                        + "if not provided. If you are seeing this error without providing a key, please provide a key or a "
-                        + "different name.", data);
-                default -> answer.failed("Name " + name + " already exists in ConnectionConfig.", data);
-            }
+            answer.saved(saved, "ConnectionConfig", key, name, data, () -> view(store.find(key).orElseThrow()));
         }
         return json.write(answer.toMap());
     }

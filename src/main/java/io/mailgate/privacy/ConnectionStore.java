@@ -40,9 +40,6 @@ public class ConnectionStore {
         this.clock = clock;
     }
 
-    /** How a create or an update went: fidesops tells a taken key from a taken name. */
-    public enum Saved { SAVED, KEY_TAKEN, NAME_TAKEN }
-
     /** What GET /connection may filter on; null means no filter. "untested" is {@code testSucceeded} absent and {@code untested}. */
     public record Filter(String search, Boolean disabled, Boolean testSucceeded, boolean untested) {
     }

@@ -39,7 +39,7 @@ public class StorageConfigStore {
     }
 
     /** Creates or updates by key; keys and names are unique, as fidesops tells them apart. */
-    public ConnectionStore.Saved save(String key, String name, String type, Map<String, Object> details, String format) {
+    public Saved save(String key, String name, String type, Map<String, Object> details, String format) {
         long now = clock.millis();
         boolean exists = find(key).isPresent();
         try {
@@ -57,10 +57,10 @@ public class StorageConfigStore {
                             .execute();
                 }
             });
-            return ConnectionStore.Saved.SAVED;
+            return Saved.SAVED;
         } catch (RuntimeException e) {
             if (UniqueViolation.is(e)) {
-                return !exists && find(key).isPresent() ? ConnectionStore.Saved.KEY_TAKEN : ConnectionStore.Saved.NAME_TAKEN;
+                return !exists && find(key).isPresent() ? Saved.KEY_TAKEN : Saved.NAME_TAKEN;
             }
             throw e;
         }

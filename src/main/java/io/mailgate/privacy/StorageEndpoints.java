@@ -73,13 +73,8 @@ public class StorageEndpoints {
                 answer.failed("Mailgate writes access packages to local and s3 storage destinations only.", data);
                 continue;
             }
-            switch (store.save(key, name, type, details, format)) {
-                case SAVED -> answer.succeeded(view(store.find(key).orElseThrow()));
-                case KEY_TAKEN -> answer.failed("Key " + key + " already exists in StorageConfig. Keys will be snake-cased names "
-                        + "if not provided. If you are seeing this error without providing a key, please provide a key or a "
-                        + "different name.", data);
-                default -> answer.failed("Name " + name + " already exists in StorageConfig.", data);
-            }
+            answer.saved(store.save(key, name, type, details, format), "StorageConfig", key, name, data,
+                    () -> view(store.find(key).orElseThrow()));
         }
         return json.write(answer.toMap());
     }

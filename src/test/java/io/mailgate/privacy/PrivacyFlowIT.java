@@ -6,16 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpRequest;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,10 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 
 import io.mailgate.support.Api;
+import io.mailgate.support.Inbox;
 import io.mailgate.support.MailgateInstance;
 import io.mailgate.support.QueueProducer;
 import io.mailgate.support.Waiter;
@@ -35,18 +29,14 @@ import io.mailgate.support.Waiter;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PrivacyFlowIT {
 
-    private static final Pattern CODE = Pattern.compile("\\b([0-9]{6})\\b");
-
-    private GreenMail smtp;
+    private Inbox inbox;
     private MailgateInstance mailgate;
     private Api api;
     private String token;
 
     @BeforeAll
     void start() {
-        smtp = new GreenMail(new ServerSetup(MailgateInstance.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        smtp.setUser("mailer@example.org", "mailer", "mailer-password");
-        smtp.start();
+        inbox = Inbox.start();
         mailgate = MailgateInstance.start(Map.of(
                 "mailgate.privacy.identity-verification-required", "true",
                 "mailgate.privacy.manual-approval-required", "true"));
@@ -54,7 +44,7 @@ class PrivacyFlowIT {
         token = api.rootToken();
         // The email config of the fidesops guide, pointing at the local SMTP server.
         assertEquals(200, api.postJson("/api/v1/email/config", token, Map.of("key", "smtp_config", "name", "smtp",
-                "service_type", "smtp", "details", Map.of("host", "127.0.0.1", "port", smtp.getSmtp().getPort(),
+                "service_type", "smtp", "details", Map.of("host", "127.0.0.1", "port", inbox.port(),
                         "security", "none", "from_address", "privacy@example.org"))).status());
         assertEquals(200, put("/api/v1/email/config/smtp_config/secret", Map.of("username", "mailer", "password",
                 "mailer-password")).status());
@@ -65,8 +55,8 @@ class PrivacyFlowIT {
         if (mailgate != null) {
             mailgate.close();
         }
-        if (smtp != null) {
-            smtp.stop();
+        if (inbox != null) {
+            inbox.close();
         }
     }
 
@@ -220,7 +210,7 @@ class PrivacyFlowIT {
     void anExpiredCodeIsRefused() throws Exception {
         try (MailgateInstance quick = MailgateInstance.start(Map.of("mailgate.privacy.identity-verification-required", "true",
                 "mailgate.privacy.verification-code-ttl-seconds", "1",
-                "mailgate.smtp.host", "127.0.0.1", "mailgate.smtp.port", Integer.toString(smtp.getSmtp().getPort())))) {
+                "mailgate.smtp.host", "127.0.0.1", "mailgate.smtp.port", Integer.toString(inbox.port())))) {
             Api quickApi = quick.api();
             String root = quickApi.rootToken();
             quickApi.send(quickApi.request("/api/v1/policy", root).header("Content-Type", "application/json")
@@ -350,44 +340,19 @@ class PrivacyFlowIT {
     }
 
     private MimeMessage awaitMail(String to, String subject) {
-        MimeMessage[] found = new MimeMessage[1];
-        Waiter.until(Duration.ofSeconds(30), "'" + subject + "' to " + to, () -> {
-            Optional<MimeMessage> match = Arrays.stream(smtp.getReceivedMessages()).filter(m -> matches(m, to, subject)).findFirst();
-            match.ifPresent(m -> found[0] = m);
-            return match.isPresent();
-        });
-        return found[0];
+        return inbox.await(to, subject);
     }
 
     private int received(String to, String subject) {
-        return (int) Arrays.stream(smtp.getReceivedMessages()).filter(m -> matches(m, to, subject)).count();
+        return inbox.count(to, subject);
     }
 
-    private static boolean matches(MimeMessage message, String to, String subject) {
-        try {
-            return subject.equals(message.getSubject()) && message.getAllRecipients() != null
-                    && Arrays.stream(message.getAllRecipients()).anyMatch(a -> a.toString().equals(to));
-        } catch (jakarta.mail.MessagingException e) {
-            return false;
-        }
+    private static String text(MimeMessage message) {
+        return Inbox.text(message);
     }
 
-    private static String text(MimeMessage message) throws Exception {
-        Object content = message.getContent();
-        if (content instanceof MimeMultipart multipart) {
-            StringBuilder all = new StringBuilder();
-            for (int i = 0; i < multipart.getCount(); i++) {
-                all.append(multipart.getBodyPart(i).getContent()).append('\n');
-            }
-            return all.toString();
-        }
-        return content.toString();
-    }
-
-    private static String code(MimeMessage message) throws Exception {
-        Matcher matcher = CODE.matcher(text(message));
-        assertTrue(matcher.find(), "a six-digit code in the mail");
-        return matcher.group(1);
+    private static String code(MimeMessage message) {
+        return Inbox.code(message);
     }
 
     private static String wrong(String code) {
