@@ -19,9 +19,6 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
-import org.apache.hc.client5.http.entity.mime.HttpMultipartMode;
-import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
-import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 
 /**
@@ -60,16 +57,26 @@ public final class MailMessages {
         return parse(bytes(message));
     }
 
-    /** For Mailgun's POST /v3/{domain}/messages.mime: the envelope's recipients as {@code to}, the message as a file. */
-    public static HttpEntity mailgunMime(Object body, String envelopeTo) throws MessagingException {
-        MultipartEntityBuilder form = MultipartEntityBuilder.create().setMode(HttpMultipartMode.EXTENDED)
-                .setCharset(StandardCharsets.UTF_8);
-        ContentType text = ContentType.TEXT_PLAIN.withCharset(StandardCharsets.UTF_8);
+    /**
+     * For Mailgun's POST /v3/{domain}/messages.mime, an RFC 7578 form: the envelope's recipients as
+     * {@code to}, the message as the {@code message} file, its Message-ID as {@code h:Message-Id} (so that
+     * a message sent again keeps its id) and, when given, the sender's id for it as the user variable
+     * {@code v:mailgate-id}, which Mailgun hands back in its events.
+     */
+    public static HttpEntity mailgunMime(Object body, String envelopeTo, String mailgateId) throws MessagingException {
+        MimeMessage message = message(body);
+        FormData form = new FormData();
         for (String recipient : recipients(envelopeTo)) {
-            form.addTextBody("to", recipient, text);
+            form.text("to", recipient);
         }
-        form.addBinaryBody("message", bytes(message(body)), ContentType.create("message/rfc822"), "message.mime");
-        return form.build();
+        String messageId = message.getMessageID();
+        if (messageId != null) {
+            form.text("h:Message-Id", messageId);
+        }
+        if (mailgateId != null && !mailgateId.isBlank()) {
+            form.text("v:mailgate-id", mailgateId);
+        }
+        return form.file("message", "message.mime", "message/rfc822", bytes(message)).build();
     }
 
     /**

@@ -16,6 +16,16 @@ public class KeepAliveMailConfiguration extends org.apache.camel.component.mail.
 
     @Override
     protected JavaMailSender createJavaMailSender(CamelContext context) {
-        return KeepAliveJavaMailSender.copyOf(super.createJavaMailSender(context));
+        JavaMailSender sender = super.createJavaMailSender(context);
+        // An endpoint's own trust (a provider's CA) for implicit TLS and STARTTLS alike.
+        if (getSslContextParameters() != null) {
+            try {
+                sender.getJavaMailProperties().put("mail.smtp.ssl.socketFactory",
+                        getSslContextParameters().createSSLContext(context).getSocketFactory());
+            } catch (java.security.GeneralSecurityException | java.io.IOException e) {
+                throw new IllegalStateException("The SMTP endpoint's TLS settings cannot be used", e);
+            }
+        }
+        return KeepAliveJavaMailSender.copyOf(sender);
     }
 }

@@ -23,7 +23,26 @@ public record Mail(
         Optional<String> providerMessageId,
         Optional<String> failureReason,
         long creationTimestamp,
-        long updateTimestamp) {
+        long updateTimestamp,
+        Attempts attempts) {
+
+    /**
+     * Where delivery stands: attempts made, when the next is due (a deferred mail), the last transient
+     * error, the recipients still to deliver (empty: all of them) and those a server refused for good.
+     */
+    public record Attempts(int count, Optional<Long> nextAttemptAt, Optional<String> lastError, List<String> pending,
+                           List<RefusedRecipient> refused) {
+        public static final Attempts NONE = new Attempts(0, Optional.empty(), Optional.empty(), List.of(), List.of());
+
+        public Attempts {
+            pending = List.copyOf(pending);
+            refused = List.copyOf(refused);
+        }
+    }
+
+    /** A recipient a server refused, with its answer: permanent (5xx) or, while it is retried, temporary (4xx). */
+    public record RefusedRecipient(String address, int code, String response, boolean permanent) {
+    }
 
     public enum Status {
         QUEUED, SENDING, SENT, FAILED;

@@ -26,6 +26,8 @@ public final class MailFields {
                 Map.entry("status", text("m.status")),
                 Map.entry("provider", text("m.provider")),
                 Map.entry("views", number("m.views")),
+                Map.entry("attempts", number("m.attempts")),
+                Map.entry("next_attempt_timestamp", number("m.next_attempt_at")),
                 Map.entry("creation_timestamp", number("m.creation_timestamp")),
                 Map.entry("update_timestamp", number("m.update_timestamp")),
                 Map.entry("recipients.to", addresses("to")),

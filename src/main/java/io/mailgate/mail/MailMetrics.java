@@ -36,8 +36,18 @@ public class MailMetrics {
         counter("mailgate.mails.dead.lettered", "Mails kept as dead letters", outcome.providerKey()).increment();
     }
 
-    public void retried(String provider) {
-        counter("mailgate.mails.retried", "Provider calls retried after a transient error", provider).increment();
+    /** An attempt that could not deliver for now: the mail waits in the database for its next attempt. */
+    public void deferred(DeliveryOutcome outcome) {
+        counter("mailgate.mails.deferred", "Delivery attempts deferred to a later attempt", outcome.providerKey()).increment();
+    }
+
+    /** The mails waiting for a later attempt, and the seconds until the first of them is due. */
+    void watchDeferred(DeliveryClaims claims) {
+        io.micrometer.core.instrument.Gauge.builder("mailgate.mails.deferred.waiting", claims, c -> c.deferredStats()[0])
+                .description("Mails waiting for a later delivery attempt").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("mailgate.mails.deferred.next.attempt.seconds", claims,
+                        c -> c.deferredStats()[1])
+                .description("Seconds until the next deferred mail is due (0 when none waits or one is due)").register(registry);
     }
 
     public void deadLetter(String source) {

@@ -30,7 +30,8 @@ public class MailRecords {
 
     static final String COLUMNS = "m.id, m.creator_id, m.from_address, m.subject, m.body, m.template_id, "
             + "m.template_name, m.language, m.time_zone, m.content, m.views, m.status, m.provider, "
-            + "m.provider_message_id, m.failure_reason, m.creation_timestamp, m.update_timestamp, m.waiting_parts";
+            + "m.provider_message_id, m.failure_reason, m.creation_timestamp, m.update_timestamp, m.waiting_parts, "
+            + "m.attempts, m.next_attempt_at, m.last_error, m.recipients_pending, m.recipients_refused";
     private static final int MAX_KEY_ATTEMPTS = 5;
 
     private final Jdbi jdbi;
@@ -107,7 +108,7 @@ public class MailRecords {
         }
         Mail mail = new Mail(id, creatorId, request.from(), request.replyTo(), request.recipients(), composed.subject(),
                 request.body(), composed.templateId(), composed.templateName(), request.language(), request.timeZone(),
-                content, 0, Mail.Status.QUEUED, Optional.empty(), Optional.empty(), Optional.empty(), now, now);
+                content, 0, Mail.Status.QUEUED, Optional.empty(), Optional.empty(), Optional.empty(), now, now, Mail.Attempts.NONE);
         if (request.attachments().isEmpty()) {
             recent.put(new OutboundMail(mail, List.of(), composed.rendering(), waitingParts), now);
         }
@@ -187,8 +188,16 @@ public class MailRecords {
                 Mail.Status.valueOf(rows.getString("status").toUpperCase(Locale.ROOT)),
                 Optional.ofNullable(rows.getString("provider")), Optional.ofNullable(rows.getString("provider_message_id")),
                 Optional.ofNullable(rows.getString("failure_reason")), rows.getLong("creation_timestamp"),
-                rows.getLong("update_timestamp"));
+                rows.getLong("update_timestamp"), attempts(rows));
         return new StoredMail(mail, rows.getBoolean("waiting_parts"));
+    }
+
+    private static Mail.Attempts attempts(ResultSet rows) throws SQLException {
+        long next = rows.getLong("next_attempt_at");
+        Optional<Long> nextAttemptAt = rows.wasNull() ? Optional.empty() : Optional.of(next);
+        return new Mail.Attempts(rows.getInt("attempts"), nextAttemptAt, Optional.ofNullable(rows.getString("last_error")),
+                RecipientLists.addresses(rows.getString("recipients_pending")),
+                RecipientLists.refused(rows.getString("recipients_refused")));
     }
 
     /** Fills in recipients and reply-to addresses, for all the mails in one query. */
@@ -213,7 +222,7 @@ public class MailRecords {
             filled.add(new StoredMail(new Mail(m.id(), m.creatorId(), m.from(), addresses.getOrDefault("reply_to", List.of()),
                     recipients, m.subject(), m.body(), m.templateId(), m.templateName(), m.language(), m.timeZone(),
                     m.contentJson(), m.views(), m.status(), m.provider(), m.providerMessageId(), m.failureReason(),
-                    m.creationTimestamp(), m.updateTimestamp()), row.waitingParts()));
+                    m.creationTimestamp(), m.updateTimestamp(), m.attempts()), row.waitingParts()));
         }
         return filled;
     }

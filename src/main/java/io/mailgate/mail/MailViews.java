@@ -79,9 +79,37 @@ public class MailViews {
         }
         mail.provider().ifPresent(value -> view.put("provider", value));
         mail.failureReason().ifPresent(value -> view.put("failure_reason", value));
+        putDelivery(view, mail);
         view.put("creation_timestamp", mail.creationTimestamp());
         view.put("update_timestamp", mail.updateTimestamp());
         return view;
+    }
+
+    /**
+     * Where delivery stands (keys Extra Horizon's Mail does not have, so its clients ignore them): the
+     * attempts made, when the next is due and why the last could not deliver, the recipients still to
+     * deliver and those a server refused.
+     */
+    private static void putDelivery(Map<String, Object> view, Mail mail) {
+        Mail.Attempts attempts = mail.attempts();
+        view.put("attempts", attempts.count());
+        attempts.nextAttemptAt().ifPresent(value -> view.put("next_attempt_timestamp", value));
+        if (mail.status() == Mail.Status.QUEUED || mail.status() == Mail.Status.SENDING) {
+            attempts.lastError().ifPresent(value -> view.put("last_error", value));
+        }
+        if (!attempts.pending().isEmpty()) {
+            view.put("pending_recipients", attempts.pending());
+        }
+        if (!attempts.refused().isEmpty()) {
+            view.put("refused_recipients", attempts.refused().stream().map(refusal -> {
+                Map<String, Object> item = new LinkedHashMap<>();
+                item.put("address", refusal.address());
+                item.put("code", refusal.code());
+                item.put("response", refusal.response());
+                item.put("permanent", refusal.permanent());
+                return item;
+            }).toList());
+        }
     }
 
     private Map<String, Object> view(Mail mail) {
@@ -110,6 +138,7 @@ public class MailViews {
         view.put("views", mail.views());
         view.put("status", mail.status().wire());
         mail.provider().ifPresent(value -> view.put("provider", value));
+        putDelivery(view, mail);
         view.put("creation_timestamp", mail.creationTimestamp());
         view.put("update_timestamp", mail.updateTimestamp());
         return view;

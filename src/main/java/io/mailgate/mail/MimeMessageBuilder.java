@@ -1,6 +1,5 @@
 package io.mailgate.mail;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.List;
@@ -13,7 +12,6 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimePart;
 import jakarta.mail.internet.MimeMultipart;
-import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.util.ByteArrayDataSource;
 
 import io.mailgate.kamelet.EnvelopedMessage;
@@ -24,11 +22,19 @@ import io.mailgate.kamelet.EnvelopedMessage;
  */
 public class MimeMessageBuilder {
 
-    private final String defaultFrom;
+    /** The header naming the Mailgate mail id, so that provider events and bounces lead back to the record. */
+    public static final String MAIL_ID_HEADER = "X-Mailgate-Id";
 
-    /** @param defaultFrom the configured sender: a provider's from_address replaces it, never an explicit one */
-    public MimeMessageBuilder(String defaultFrom) {
+    private final String defaultFrom;
+    private final String messageIdDomain;
+
+    /**
+     * @param defaultFrom     the configured sender: a provider's from_address replaces it, never an explicit one
+     * @param messageIdDomain the right part of Message-IDs; blank: the sender's domain
+     */
+    public MimeMessageBuilder(String defaultFrom, String messageIdDomain) {
         this.defaultFrom = defaultFrom;
+        this.messageIdDomain = messageIdDomain == null ? "" : messageIdDomain.trim();
     }
 
     /** The sender as the provider sends it. */
@@ -44,6 +50,8 @@ public class MimeMessageBuilder {
         Mail mail = outbound.mail();
         InternetAddress from = new InternetAddress(from(mail, providerFromAddress), true);
         IdentifiedMessage message = new IdentifiedMessage(messageId(mail.id(), from));
+        // Named on the message too, for providers that report it back (a Mailgun variable, an SES tag).
+        message.setHeader(MAIL_ID_HEADER, mail.id());
         message.setFrom(from);
         setAddresses(message, Message.RecipientType.TO, mail.recipients().to());
         setAddresses(message, Message.RecipientType.CC, mail.recipients().cc());
@@ -63,11 +71,9 @@ public class MimeMessageBuilder {
             for (MailRequest.Attachment attachment : outbound.attachments()) {
                 MimeBodyPart part = new MimeBodyPart();
                 part.setDataHandler(new DataHandler(new ByteArrayDataSource(attachment.content(), attachment.type())));
-                try {
-                    part.setFileName(MimeUtility.encodeText(attachment.name(), StandardCharsets.UTF_8.name(), null));
-                } catch (IOException e) {
-                    throw new MessagingException("Cannot encode attachment name", e);
-                }
+                // RFC 2231 (filename*=UTF-8''…) when the name is not ASCII, quoted as it is otherwise; never
+                // an encoded word inside a parameter, which RFC 2047 does not allow.
+                part.setFileName(attachment.name());
                 part.setDisposition(MimeBodyPart.ATTACHMENT);
                 mixed.addBodyPart(part);
             }
@@ -133,9 +139,10 @@ public class MimeMessageBuilder {
      * The mail id at the sender's domain: unique, leads back to the record, and the same on every
      * attempt, so that a mail sent again after a crash mid-send is recognisable as the same message.
      */
-    private static String messageId(String mailId, InternetAddress from) {
+    private String messageId(String mailId, InternetAddress from) {
         String address = from.getAddress();
-        return "<" + mailId + "@" + address.substring(address.lastIndexOf('@') + 1) + ">";
+        String domain = messageIdDomain.isEmpty() ? address.substring(address.lastIndexOf('@') + 1) : messageIdDomain;
+        return "<" + mailId + "@" + domain + ">";
     }
 
     /** A message whose Message-ID we choose, instead of one JavaMail derives from the local host name. */

@@ -5,6 +5,7 @@ import java.util.Locale;
 
 import org.apache.camel.spi.PropertiesComponent;
 
+import io.mailgate.mail.DeliverySettings;
 import io.mailgate.privacy.PrivacySettings;
 
 /**
@@ -38,9 +39,7 @@ public record Settings(
         int maxMessageBytes,
         String publicUrl,
         String encryptionKey,
-        int deliveryRetries,
-        long maxRetryDelayMillis,
-        long claimTimeoutMillis,
+        DeliverySettings delivery,
         int idempotencyTtlHours,
         PrivacySettings privacy) {
 
@@ -96,9 +95,19 @@ public record Settings(
                 p.integer("mailgate.mail.max-message-bytes", 1024, Integer.MAX_VALUE),
                 p.text("mailgate.public-url"),
                 p.text("mailgate.encryption-key"),
-                p.integer("mailgate.delivery.maximum-redeliveries", 0, 100),
-                p.integer("mailgate.delivery.maximum-redelivery-delay-ms", 0, Integer.MAX_VALUE),
-                p.integer("mailgate.delivery.claim-timeout-ms", 1_000, Integer.MAX_VALUE),
+                new DeliverySettings(
+                        p.durations("mailgate.delivery.retry-schedule"),
+                        p.duration("mailgate.delivery.max-age", 1_000),
+                        p.duration("mailgate.delivery.max-retry-after", 0),
+                        p.duration("mailgate.delivery.lease", 1_000),
+                        new DeliverySettings.Circuit(
+                                p.integer("mailgate.delivery.circuit.window", 1, 1000),
+                                p.integer("mailgate.delivery.circuit.minimum-calls", 1, 1000),
+                                p.integer("mailgate.delivery.circuit.failure-rate-percent", 1, 100),
+                                p.duration("mailgate.delivery.circuit.open", 1)),
+                        p.text("mailgate.delivery.instance-id"),
+                        p.text("mailgate.mail.message-id-domain"),
+                        p.text("mailgate.smtp.greeting")),
                 p.integer("mailgate.idempotency.ttl-hours", 1, 24 * 365),
                 new PrivacySettings(
                         p.bool("mailgate.privacy.identity-verification-required"),
@@ -160,6 +169,44 @@ public record Settings(
                 throw new IllegalStateException(
                         "Configuration " + key + " must be a whole number from " + min + " to " + max + ", not '" + raw + "'");
             }
+        }
+
+        /** A duration such as 500ms, 30s, 5m, 2h or 5d (a bare number is milliseconds), at least {@code min} ms. */
+        long duration(String key, long min) {
+            String raw = text(key);
+            long value = parseDuration(key, raw);
+            if (value < min) {
+                throw new IllegalStateException("Configuration " + key + " must be at least " + min + " ms, not '" + raw + "'");
+            }
+            return value;
+        }
+
+        /** A comma-separated list of durations. */
+        java.util.List<Long> durations(String key) {
+            java.util.List<Long> values = new java.util.ArrayList<>();
+            for (String part : text(key).split(",")) {
+                if (!part.isBlank()) {
+                    values.add(parseDuration(key, part.trim()));
+                }
+            }
+            return values;
+        }
+
+        private static long parseDuration(String key, String raw) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,12})(ms|s|m|h|d)?").matcher(raw.trim());
+            if (!m.matches()) {
+                throw new IllegalStateException("Configuration " + key + " must be a duration such as 500ms, 30s, 5m, 2h or 5d, not '"
+                        + raw + "'");
+            }
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "ms" : m.group(2);
+            return switch (unit) {
+                case "s" -> n * 1_000;
+                case "m" -> n * 60_000;
+                case "h" -> n * 3_600_000;
+                case "d" -> n * 86_400_000;
+                default -> n;
+            };
         }
 
         boolean bool(String key) {

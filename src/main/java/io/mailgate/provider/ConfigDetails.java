@@ -116,6 +116,26 @@ public final class ConfigDetails {
         return address;
     }
 
+    /**
+     * A certificate authority (PEM) this provider's TLS server certificates may chain to, besides the
+     * public roots; null when not given.
+     */
+    public String trustedCa() {
+        if (!has("trusted_ca")) {
+            return null;
+        }
+        String pem = text("trusted_ca");
+        if (pem.length() > TrustedCa.MAX_PEM_CHARS) {
+            throw invalid("trusted_ca", "trusted_ca must be at most " + TrustedCa.MAX_PEM_CHARS + " characters");
+        }
+        try {
+            TrustedCa.certificates(pem);
+        } catch (java.security.cert.CertificateException e) {
+            throw invalid("trusted_ca", "trusted_ca must be one or more PEM certificates (-----BEGIN CERTIFICATE-----)");
+        }
+        return pem;
+    }
+
     public ApiException invalid(String field, String message) {
         return ApiException.validation(List.of("body", "details", field), message);
     }

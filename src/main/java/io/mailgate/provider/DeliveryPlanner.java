@@ -12,6 +12,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.ServiceStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.mailgate.kamelet.EnvelopedMessage;
 import io.mailgate.mail.MimeMessageBuilder;
@@ -21,25 +23,29 @@ import io.mailgate.mail.OutboundMail;
  * Decides which providers may deliver a mail, in which order, and answers deliver-mail's questions
  * about the {@link Delivery} it carries. The providers are the enabled email configs that have their
  * secrets (outbox needs none), by priority; when there is none, the provider configured in the file
- * (SMTP or the outbox). A config change applies to the next mail (one made through another instance,
- * within a second: see {@link EmailConfigStore#enabledInOrder()}).
+ * (SMTP or the outbox). A provider whose circuit is open is skipped. A config change applies to the
+ * next mail (one made through another instance, within a second: see {@link EmailConfigStore#enabledInOrder()}).
  */
 public class DeliveryPlanner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryPlanner.class);
 
     private final CamelContext context;
     private final EmailConfigStore store;
     private final ProviderRoutes routes;
     private final Provider fallback;
     private final MimeMessageBuilder messages;
+    private final ProviderCircuits circuits;
     private final Set<String> started = ConcurrentHashMap.newKeySet();
 
     public DeliveryPlanner(CamelContext context, EmailConfigStore store, ProviderRoutes routes, Provider fallback,
-                           MimeMessageBuilder messages) {
+                           MimeMessageBuilder messages, ProviderCircuits circuits) {
         this.context = context;
         this.store = store;
         this.routes = routes;
         this.fallback = fallback;
         this.messages = messages;
+        this.circuits = circuits;
     }
 
     /** The delivery of a claimed mail, with the providers it may go through. */
@@ -61,14 +67,25 @@ public class DeliveryPlanner {
         return new Delivery(outbound, providers);
     }
 
-    /** The loop's condition: moves to the next provider; false once the mail is delivered or every provider failed. */
+    /** The loop's condition: moves to the next provider; false once no recipient is left or every provider was tried. */
     public boolean nextProvider(@ExchangeProperty(Delivery.PROPERTY) Delivery delivery) {
         return delivery.advance();
     }
 
-    /** True once a provider took the mail. */
-    public boolean delivered(@ExchangeProperty(Delivery.PROPERTY) Delivery delivery) {
-        return delivery.delivered();
+    /**
+     * Whether the current provider may be called: its circuit is closed, or half-open and this is the
+     * probe. When it is open the provider is skipped, as a transient failure, at once.
+     */
+    public boolean callable(@ExchangeProperty(Delivery.PROPERTY) Delivery delivery) {
+        String provider = delivery.current().key();
+        if (circuits.permits(provider)) {
+            delivery.calling();
+            return true;
+        }
+        delivery.skipped("circuit open, provider skipped (its last failure: " + circuits.lastError(provider) + ")");
+        LOG.info("Mail {} attempt {}: provider {} skipped, its circuit is open", delivery.outbound().mail().id(),
+                delivery.attempt(), provider);
+        return false;
     }
 
     public boolean rateLimited(@ExchangeProperty(Delivery.PROPERTY) Delivery delivery) {
@@ -89,10 +106,15 @@ public class DeliveryPlanner {
         return delivery.current().endpoint();
     }
 
-    /** The message for the current provider (its from_address may replace the default sender), built once per provider. */
+    /**
+     * The message for the current provider (its from_address may replace the default sender), built once
+     * per provider, addressed to the recipients still to deliver.
+     */
     public EnvelopedMessage message(@ExchangeProperty(Delivery.PROPERTY) Delivery delivery) throws MessagingException {
         if (delivery.message() == null) {
-            delivery.message(messages.build(delivery.outbound(), delivery.current().fromAddress()));
+            EnvelopedMessage message = messages.build(delivery.outbound(), delivery.current().fromAddress());
+            message.setEnvelope(message.getEnvelopeFrom(), delivery.envelopeTo());
+            delivery.message(message);
         }
         return delivery.message();
     }
@@ -102,20 +124,54 @@ public class DeliveryPlanner {
         return message(delivery).getEnvelopeFrom();
     }
 
-    /** Every recipient, blind ones included: MailEnvelopeTo. */
+    /** The recipients still to deliver, blind ones included: MailEnvelopeTo. */
     public String envelopeTo(@ExchangeProperty(Delivery.PROPERTY) Delivery delivery) throws MessagingException {
         return message(delivery).getEnvelopeTo();
+    }
+
+    /** The Mailgate mail id, for the kamelets that pass it on to the provider (MailgateId). */
+    public String mailId(@ExchangeProperty(Delivery.PROPERTY) Delivery delivery) {
+        return delivery.outbound().mail().id();
     }
 
     /** The provider took the mail; its message id is in the ProviderMessageId header every kamelet sets. */
     public void succeeded(@ExchangeProperty(Delivery.PROPERTY) Delivery delivery,
                           @Header("ProviderMessageId") String providerMessageId) {
+        if (delivery.currentFailed()) {
+            return;
+        }
+        circuits.answered(delivery.current().key(), delivery.callStartedNanos());
         delivery.succeeded(providerMessageId);
     }
 
-    /** The provider refused, or failed for good: the reason joins the delivery's failures. */
+    /**
+     * The provider failed or refused some recipients. A refusal per recipient means the provider is up;
+     * a transient failure counts against its circuit. Logged with the mail id, provider and attempt, and
+     * no value of the mail or of the server's answer.
+     */
     public void failed(Delivery delivery, Throwable failure) {
-        delivery.failed(ProviderErrors.describe(failure));
+        String provider = delivery.current().key();
+        String mailId = delivery.outbound().mail().id();
+        RecipientRefusals refusals = RecipientRefusals.of(failure);
+        if (refusals != null) {
+            circuits.answered(provider, delivery.callStartedNanos());
+            delivery.partlyDelivered(refusals);
+            LOG.info("Mail {} attempt {} via {}: {} recipient(s) delivered, {} refused for good, {} for now", mailId,
+                    delivery.attempt(), provider, refusals.delivered().size(),
+                    refusals.refused().stream().filter(r -> r.permanent()).count(),
+                    refusals.refused().stream().filter(r -> !r.permanent()).count());
+            return;
+        }
+        ProviderErrors.Failure classified = ProviderErrors.classify(failure);
+        if (classified.isTransient()) {
+            circuits.failed(provider, delivery.callStartedNanos(), classified, failure);
+        } else {
+            circuits.answered(provider, delivery.callStartedNanos());
+        }
+        delivery.failed(classified);
+        LOG.warn("Mail {} attempt {} via {} failed: {}{} ({})", mailId, delivery.attempt(), provider,
+                classified.kind().name().toLowerCase(java.util.Locale.ROOT),
+                classified.code() > 0 ? " " + classified.code() : "", failure.getClass().getSimpleName());
     }
 
     /**

@@ -31,7 +31,7 @@ final class MailgunType implements ProviderType {
 
     @Override
     public Map<String, Object> details(ConfigDetails in) {
-        in.allow("domain", "is_eu_domain", "api_version", "base_url", "from_address");
+        in.allow("domain", "is_eu_domain", "api_version", "base_url", "from_address", "trusted_ca");
         String domain = in.host("domain", "a domain name such as mg.example.com");
         boolean eu = in.bool("is_eu_domain", false);
         String version = in.text("api_version", "v3");
@@ -45,6 +45,10 @@ final class MailgunType implements ProviderType {
         out.put("base_url", in.url("base_url").orElse(eu ? "https://api.eu.mailgun.net" : "https://api.mailgun.net"));
         String from = in.fromAddress();
         out.put("from_address", from != null ? from : "mailgun@" + domain);
+        String trustedCa = in.trustedCa();
+        if (trustedCa != null) {
+            out.put("trusted_ca", trustedCa);
+        }
         return out;
     }
 

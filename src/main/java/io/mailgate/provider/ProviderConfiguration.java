@@ -22,11 +22,12 @@ public final class ProviderConfiguration {
         settings = platform.settings();
         configs = new EmailConfigStore(platform.jdbi(), platform.json(), secretBox, platform.clock());
         platform.bind(new EmailConfigEndpoints(platform.json(), configs, new EmailConfigRequests(platform.json())));
-        ProviderRoutes routes = new ProviderRoutes(configs);
+        ProviderRoutes routes = new ProviderRoutes(configs, platform.context().getRegistry(),
+                settings.delivery().smtpGreeting());
         platform.context().getPropertiesComponent().addPropertiesSource(routes);
-        platform.bind(new DeliveryPlanner(platform.context(), configs, routes, fallback(routes), mail.messages()));
-        platform.bind(new ProviderErrors(settings.deliveryRetries(), mail.metrics()));
-        platform.bind(new RetryAfterDelay(settings.maxRetryDelayMillis()));
+        ProviderCircuits circuits = platform.bind(new ProviderCircuits(settings.delivery().circuit(), platform.meters()));
+        org.apache.camel.health.HealthCheckRegistry.get(platform.context()).register(new ProviderHealthCheck(circuits));
+        platform.bind(new DeliveryPlanner(platform.context(), configs, routes, fallback(routes), mail.messages(), circuits));
     }
 
     /** Whether mail can leave the machine: an SMTP host is set, or a usable email config delivers elsewhere than an outbox. */

@@ -14,62 +14,123 @@ import org.eclipse.angus.mail.util.MailConnectException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 
-import io.mailgate.mail.MailMetrics;
-
 /**
- * Sorts provider failures into transient (worth retrying on the same provider: connection trouble,
- * HTTP 429 and 5xx, SES throttling, SMTP 4xx) and permanent (HTTP 400/401/403/404, SMTP 5xx, SES
- * rejection, bad credentials), and says what went wrong in one line.
+ * The one place where provider failures are sorted, for every provider:
+ * <ul>
+ * <li><b>permanent</b>: this mail will never go through this provider as it is (HTTP 400/404/413/422,
+ * SMTP 5xx, SES MessageRejected): the next provider may take it; when none does, the mail is FAILED;</li>
+ * <li><b>transient</b>: try again later (connection trouble, HTTP 5xx, SMTP 4xx, and problems of the
+ * provider's account rather than of the mail — bad credentials, HTTP 401/403 — which an operator
+ * fixes while the mail waits, as Postfix defers on a SASL failure);</li>
+ * <li><b>throttled</b>: transient, with the wait the provider asked for (HTTP 429/503 Retry-After, SES
+ * throttling).</li>
+ * </ul>
+ * Only transient failures count against a provider's circuit. Nothing here retries: attempts are
+ * scheduled in the database (DeliveryClaims).
  */
-public class ProviderErrors {
+public final class ProviderErrors {
 
     private static final int MAX_REASON = 500;
 
-    private final int maximumRetries;
-    private final MailMetrics metrics;
-
-    public ProviderErrors(int maximumRetries, MailMetrics metrics) {
-        this.maximumRetries = maximumRetries;
-        this.metrics = metrics;
+    private ProviderErrors() {
     }
 
-    /** Camel's retryWhile: retry a transient failure until the provider has had its attempts. */
-    public boolean retryable(Throwable failure, Integer redeliveryCounter, Delivery delivery) {
-        int attempts = redeliveryCounter == null ? 0 : redeliveryCounter;
-        boolean retry = attempts <= maximumRetries && isTransient(failure);
-        if (retry && delivery != null) {
-            metrics.retried(delivery.providerKey());
+    /** How a provider call failed. */
+    public enum Kind { PERMANENT, TRANSIENT, THROTTLED }
+
+    /**
+     * @param retryAfterMillis the wait the provider asked for; 0 when it asked none
+     * @param code             the status or reply code, for logs; 0 when there is none
+     */
+    public record Failure(Kind kind, long retryAfterMillis, int code, String description) {
+        public boolean isTransient() {
+            return kind != Kind.PERMANENT;
         }
-        return retry;
+    }
+
+    public static Failure classify(Throwable failure) {
+        Kind kind = kind(failure);
+        long retryAfter = 0;
+        int code = 0;
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof HttpOperationFailedException http) {
+                code = http.getStatusCode();
+                Long asked = RetryAfter.retryAfter(http.getResponseHeaders());
+                retryAfter = asked == null ? 0 : asked;
+                break;
+            }
+            if (t instanceof SMTPSendFailedException smtp) {
+                code = smtp.getReturnCode();
+                break;
+            }
+            if (t instanceof SMTPAddressFailedException smtp) {
+                code = smtp.getReturnCode();
+                break;
+            }
+            if (t instanceof SdkServiceException aws) {
+                code = aws.statusCode();
+                break;
+            }
+        }
+        if (kind == Kind.TRANSIENT && (retryAfter > 0 || code == 429 || throttling(failure))) {
+            kind = Kind.THROTTLED;
+        }
+        return new Failure(kind, retryAfter, code, describe(failure, kind));
     }
 
     public static boolean isTransient(Throwable failure) {
+        return kind(failure) != Kind.PERMANENT;
+    }
+
+    private static Kind kind(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof HttpOperationFailedException http) {
-                return http.getStatusCode() == 429 || http.getStatusCode() >= 500;
+                int status = http.getStatusCode();
+                return status == 401 || status == 403 || status == 408 || status == 429 || status >= 500
+                        ? Kind.TRANSIENT : Kind.PERMANENT;
             }
             if (t instanceof AuthenticationFailedException) {
-                return false;
+                return Kind.TRANSIENT;
             }
             if (t instanceof SMTPSendFailedException smtp) {
-                return smtp.getReturnCode() >= 400 && smtp.getReturnCode() < 500;
+                return smtpKind(smtp.getReturnCode());
             }
             if (t instanceof SMTPAddressFailedException smtp) {
-                return smtp.getReturnCode() >= 400 && smtp.getReturnCode() < 500;
+                return smtpKind(smtp.getReturnCode());
             }
             if (t instanceof MailConnectException) {
-                return true;
+                return Kind.TRANSIENT;
             }
             if (t instanceof SdkServiceException aws) {
                 String code = aws.getMessage() == null ? "" : aws.getMessage().toLowerCase(Locale.ROOT);
-                return aws.statusCode() >= 500 || aws.statusCode() == 429 || aws.isThrottlingException()
-                        || code.contains("throttl");
+                boolean rejected = code.contains("messagerejected") || code.contains("message rejected")
+                        || code.contains("not verified") || code.contains("invalidparameter");
+                if (aws.statusCode() >= 500 || aws.statusCode() == 429 || aws.isThrottlingException()
+                        || code.contains("throttl") || aws.statusCode() == 403 && !rejected) {
+                    return Kind.TRANSIENT;
+                }
+                return Kind.PERMANENT;
             }
             if (t instanceof SdkClientException) {
-                return true;
+                return Kind.TRANSIENT;
             }
             if (t instanceof IOException) {
-                return true;
+                return Kind.TRANSIENT;
+            }
+        }
+        return Kind.PERMANENT;
+    }
+
+    /** 4xx is for now; 5xx for good (RFC 5321 4.2.1). */
+    static Kind smtpKind(int code) {
+        return code >= 400 && code < 500 ? Kind.TRANSIENT : Kind.PERMANENT;
+    }
+
+    private static boolean throttling(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SdkServiceException aws) {
+                String message = aws.getMessage() == null ? "" : aws.getMessage().toLowerCase(Locale.ROOT);
+                return aws.isThrottlingException() || message.contains("throttl");
             }
         }
         return false;
@@ -77,6 +138,10 @@ public class ProviderErrors {
 
     /** One line on what failed, for the mail's failure_reason: no stack, no secrets. */
     public static String describe(Throwable failure) {
+        return describe(failure, kind(failure));
+    }
+
+    private static String describe(Throwable failure, Kind kind) {
         String reason;
         if (failure instanceof HttpOperationFailedException http) {
             String body = http.getResponseBody() == null ? "" : " " + http.getResponseBody().replaceAll("\\s+", " ");
@@ -88,7 +153,7 @@ public class ProviderErrors {
             reason = failure.getClass().getSimpleName() + ": " + failure.getMessage();
         }
         reason = reason.replaceAll("[\\r\\n]+", " ");
-        return (isTransient(failure) ? "transient: " : "permanent: ")
+        return (kind == Kind.PERMANENT ? "permanent: " : "transient: ")
                 + (reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason);
     }
 }

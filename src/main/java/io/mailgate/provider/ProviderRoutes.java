@@ -18,11 +18,19 @@ public class ProviderRoutes implements LoadablePropertiesSource {
     private static final String PREFIX = "camel.kamelet.";
 
     private final EmailConfigStore store;
+    private final org.apache.camel.spi.Registry registry;
+    private final String smtpGreeting;
     /** routeId → kamelet name and parameters. */
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
 
-    public ProviderRoutes(EmailConfigStore store) {
+    /**
+     * @param registry     where the objects a kamelet takes by reference (TLS trust, the SES client) are bound
+     * @param smtpGreeting the name every SMTP kamelet gives in EHLO; blank: the host's name
+     */
+    public ProviderRoutes(EmailConfigStore store, org.apache.camel.spi.Registry registry, String smtpGreeting) {
         this.store = store;
+        this.registry = registry;
+        this.smtpGreeting = smtpGreeting == null ? "" : smtpGreeting.trim();
     }
 
     private record Route(String kamelet, Map<String, String> parameters) {
@@ -30,13 +38,40 @@ public class ProviderRoutes implements LoadablePropertiesSource {
 
     /** Makes the config's parameters available under its route id, once per version. */
     public void prepare(EmailConfig config) {
-        routes.computeIfAbsent(config.routeId(), id -> new Route(config.type().kamelet(),
-                config.type().kameletParameters(config.details(), store.secrets(config))));
+        routes.computeIfAbsent(config.routeId(), id -> {
+            Map<String, String> secrets = store.secrets(config);
+            return new Route(config.type().kamelet(), withReferences(id, config.type(), config.details(), secrets,
+                    config.type().kameletParameters(config.details(), secrets)));
+        });
+    }
+
+    /**
+     * What every kamelet of a kind takes besides a config's own parameters: the SMTP greeting, the
+     * config's trusted CA (bound as {@code tls-<routeId>}) and, for SES, a client that makes one attempt
+     * per call (bound as {@code ses-<routeId>}).
+     */
+    private Map<String, String> withReferences(String routeId, ProviderType type, Map<String, Object> details,
+                                               Map<String, String> secrets, Map<String, String> parameters) {
+        Map<String, String> all = new java.util.LinkedHashMap<>(parameters);
+        if (type == ProviderTypes.SMTP && !smtpGreeting.isEmpty()) {
+            all.put("greeting", smtpGreeting);
+        }
+        Object trustedCa = details.get("trusted_ca");
+        if (trustedCa != null && (type == ProviderTypes.SMTP || type == ProviderTypes.MAILGUN)) {
+            registry.bind("tls-" + routeId, TrustedCa.sslContextParameters(trustedCa.toString()));
+            all.put("sslContextParameters", "#tls-" + routeId);
+        }
+        if (type == ProviderTypes.SES) {
+            registry.bind("ses-" + routeId, SesClients.create(details, secrets));
+            all.put("sesClient", "#ses-" + routeId);
+        }
+        return all;
     }
 
     /** The provider configured in the file, under a route id of its own; returns its kamelet endpoint. */
     public String register(String routeId, ProviderType type, Map<String, Object> details, Map<String, String> secrets) {
-        routes.put(routeId, new Route(type.kamelet(), type.kameletParameters(details, secrets)));
+        routes.put(routeId, new Route(type.kamelet(), withReferences(routeId, type, details, secrets,
+                type.kameletParameters(details, secrets))));
         return "kamelet:" + type.kamelet() + "/" + routeId;
     }
 

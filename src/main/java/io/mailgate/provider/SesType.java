@@ -27,7 +27,7 @@ final class SesType implements ProviderType {
 
     @Override
     public Map<String, Object> details(ConfigDetails in) {
-        in.allow("region", "from_address", "endpoint_override");
+        in.allow("region", "from_address", "endpoint_override", "trusted_ca");
         String region = in.text("region");
         if (!REGION.matcher(region).matches()) {
             throw in.invalid("region", "region must be an AWS region such as eu-west-1");
@@ -36,6 +36,10 @@ final class SesType implements ProviderType {
         out.put("region", region);
         out.put("from_address", in.fromAddress());
         out.put("endpoint_override", in.url("endpoint_override").orElse(null));
+        String trustedCa = in.trustedCa();
+        if (trustedCa != null) {
+            out.put("trusted_ca", trustedCa);
+        }
         return out;
     }
 

@@ -28,7 +28,7 @@ final class SmtpType implements ProviderType {
 
     @Override
     public Map<String, Object> details(ConfigDetails in) {
-        in.allow("host", "port", "security", "from_address");
+        in.allow("host", "port", "security", "from_address", "trusted_ca");
         String host = in.host("host", "a host name or IPv4 address");
         String security = in.text("security", "starttls");
         if (!Set.of("none", "starttls", "tls").contains(security)) {
@@ -40,6 +40,10 @@ final class SmtpType implements ProviderType {
         out.put("port", in.port("port", defaultPort));
         out.put("security", security);
         out.put("from_address", in.fromAddress());
+        String trustedCa = in.trustedCa();
+        if (trustedCa != null) {
+            out.put("trusted_ca", trustedCa);
+        }
         return out;
     }
 

@@ -25,7 +25,8 @@ class DeliveryFailureIT {
         try (MailgateInstance mailgate = MailgateInstance.start(Map.of(
                 "mailgate.smtp.host", "127.0.0.1",
                 "mailgate.smtp.port", Integer.toString(closedPort),
-                "mailgate.delivery.maximum-redeliveries", "1"))) {
+                // Deferred while the server is unreachable, FAILED once the queue's lifetime is over.
+                "mailgate.delivery.max-age", "2s"))) {
             Api api = mailgate.api();
             String token = api.rootToken();
             Api.Response sent = api.postJson("/mail/v1/", token, Map.of(

@@ -58,7 +58,6 @@ class ProviderDeliveryIT {
 
     private static final String DOMAIN = "mg.example.com";
     private static final String MAILGUN_PATH = "/v3/" + DOMAIN + "/messages.mime";
-    private static final int RETRIES = 2;
 
     private final String mailgunKey = "key-" + UUID.randomUUID();
     private final String smtpPassword = "pw-" + UUID.randomUUID();
@@ -93,8 +92,11 @@ class ProviderDeliveryIT {
         sesProxy = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         sesProxy.start();
         mailgate = MailgateInstance.start(Map.of(
-                "mailgate.delivery.maximum-redeliveries", Integer.toString(RETRIES),
-                "mailgate.delivery.redelivery-delay-ms", "50"));
+                // A provider that stays unusable for 3 s fails the mail; the circuits stay out of the way here.
+                "mailgate.delivery.retry-schedule", "200ms",
+                "mailgate.delivery.max-age", "3s",
+                "mailgate.delivery.circuit.minimum-calls", "1000",
+                "mailgate.delivery.circuit.window", "1000"));
         api = mailgate.api();
         token = api.rootToken();
     }
@@ -143,6 +145,7 @@ class ProviderDeliveryIT {
 
     @Test
     @Order(1)
+    @SuppressWarnings("unchecked")
     void mailgunGetsTheMimeMessageEveryRecipientAndBasicAuth() throws Exception {
         mailgun.stubFor(post(urlEqualTo(MAILGUN_PATH)).willReturn(okJson(
                 "{\"id\":\"<20261121.abc@mg.example.com>\",\"message\":\"Queued. Thank you.\"}")));
@@ -150,6 +153,10 @@ class ProviderDeliveryIT {
                 Map.of("mailgun_api_key", mailgunKey));
 
         Map<String, Object> request = fullMail("Via Mailgun");
+        List<Map<String, String>> attachments = new ArrayList<>((List<Map<String, String>>) request.get("attachments"));
+        attachments.add(Map.of("name", "plain name.txt", "type", "text/plain", "content", "aGk="));
+        attachments.add(Map.of("name", "naïve résumé ü.txt", "type", "text/plain", "content", "aGk="));
+        request.put("attachments", attachments);
         String id = send(request);
         JsonNode sent = awaitStatus(id, "sent");
         assertEquals("mailgun-us", sent.get("provider").asText());
@@ -157,12 +164,20 @@ class ProviderDeliveryIT {
 
         // Mailgun's documented MIME request: POST /v3/{domain}/messages.mime, multipart form, to + message.
         List<ServeEvent> calls = mailgun.getAllServeEvents();
-        assertEquals(1, calls.size());
+        assertEquals(1, calls.size(), () -> calls.stream().map(e -> e.getRequest().getMethod() + " " + e.getRequest().getUrl()
+                + " " + e.getRequest().getHeaders() + " -> " + e.getResponse().getStatus()).toList().toString());
         Request call = calls.get(0).getRequest();
         assertEquals(MAILGUN_PATH, call.getUrl());
         assertEquals("Basic " + Base64.getEncoder().encodeToString(("api:" + mailgunKey).getBytes(StandardCharsets.UTF_8)),
                 call.getHeader("Authorization"));
-        assertTrue(call.getHeader("Content-Type").startsWith("multipart/form-data"));
+        // RFC 7578: a form in UTF-8 that declares no charset of its own (HttpClient's said ISO-8859-1).
+        String contentType = call.getHeader("Content-Type");
+        assertTrue(contentType.startsWith("multipart/form-data; boundary="), contentType);
+        assertFalse(contentType.toLowerCase(java.util.Locale.ROOT).contains("charset"), contentType);
+        assertEquals(List.of("<" + id + "@example.org>"), parts(call).get("h:Message-Id"), "a resend keeps the id");
+        assertEquals(List.of(id), parts(call).get("v:mailgate-id"), "Mailgun's events lead back to the mail");
+        String raw = new String(call.getBody(), StandardCharsets.UTF_8);
+        assertTrue(raw.contains("Content-Disposition: form-data; name=\"message\"; filename=\"message.mime\""), raw);
         assertEquals(List.of("to@example.com", "to2@example.com", "cc@example.com", "bcc@example.com"), parts(call).get("to"),
                 "every recipient, blind ones too, in the envelope");
         MimeMessage message = mimePart(call);
@@ -178,6 +193,14 @@ class ProviderDeliveryIT {
         assertEquals("report.pdf", mixed.getBodyPart(1).getFileName());
         assertTrue(mixed.getBodyPart(1).getContentType().startsWith("application/pdf"));
         assertEquals("%PDF-1.4 fake", new String(mixed.getBodyPart(1).getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+        assertEquals(id, message.getHeader("X-Mailgate-Id", null));
+        // Names as they were given: quoted when ASCII, RFC 2231 (UTF-8, percent-encoded) when not, and
+        // never an encoded word inside the parameter or a name encoded twice.
+        assertEquals("plain name.txt", mixed.getBodyPart(2).getFileName());
+        assertEquals("naïve résumé ü.txt", mixed.getBodyPart(3).getFileName());
+        assertTrue(raw.contains("filename=\"plain name.txt\""), raw);
+        assertTrue(raw.contains("filename*=UTF-8''na%C3%AFve%20r%C3%A9sum%C3%A9%20%C3%BC.txt"), raw);
+        assertFalse(raw.contains("=?UTF-8?"), "no RFC 2047 word in a parameter");
     }
 
     @Test
@@ -251,11 +274,18 @@ class ProviderDeliveryIT {
 
     @Test
     @Order(5)
-    void aWrongSmtpPasswordFailsWithoutRetryingForever() {
+    void aWrongSmtpPasswordDefersTheMailUntilItsLifetimeEnds() {
+        // The account's problem, not the mail's: the mail waits for an operator to fix the password, as
+        // Postfix defers on a SASL failure, and fails once the queue's lifetime (3 s here) is over.
         configure("smtp-wrong", "smtp", Map.of("host", "127.0.0.1", "port", smtp.getSmtp().getPort(), "security", "none"), 1,
                 Map.of("username", "smtp-user", "password", "wrong"));
-        JsonNode failed = awaitStatus(send(fullMail("Wrong password")), "failed");
-        assertTrue(failed.get("failure_reason").asText().contains("smtp-wrong: permanent"), failed.toString());
+        String id = send(fullMail("Wrong password"));
+        JsonNode deferred = awaitDeferred(id);
+        assertTrue(deferred.get("last_error").asText().contains("smtp-wrong: transient"), deferred.toString());
+        JsonNode failed = awaitStatus(id, "failed");
+        String reason = failed.get("failure_reason").asText();
+        assertTrue(reason.startsWith("undelivered after ") && reason.contains("smtp-wrong: transient"), reason);
+        assertTrue(failed.get("attempts").asInt() >= 2, failed.toString());
         assertEquals(0, smtp.getReceivedMessages().length);
     }
 
@@ -282,19 +312,32 @@ class ProviderDeliveryIT {
                 Map.of("username", "smtp-user", "password", smtpPassword));
         JsonNode sent = awaitStatus(send(fullMail("Failover")), "sent");
         assertEquals("smtp-backup", sent.get("provider").asText());
-        assertEquals(1 + RETRIES, mailgun.getAllServeEvents().size(), "a 503 is retried, then the next provider takes over");
+        assertEquals(1, mailgun.getAllServeEvents().size(), "after a 503 the next provider takes over at once");
+        assertEquals(1, sent.get("attempts").asInt(), "in the same attempt");
         Waiter.until(Duration.ofSeconds(20), "four deliveries", () -> smtp.getReceivedMessages().length == 4);
         assertEquals("Failover", smtp.getReceivedMessages()[0].getSubject());
     }
 
     @Test
     @Order(8)
-    void anUnauthorizedMailgunIsNotRetried() {
+    void aBadRequestFailsAtOnceAnUnauthorizedMailgunWaitsForItsKey() {
+        mailgun.stubFor(post(urlEqualTo(MAILGUN_PATH)).willReturn(aResponse().withStatus(400).withBody("'to' parameter is not valid")));
+        configure("mailgun-400", "mailgun", Map.of("domain", DOMAIN, "base_url", mailgun.baseUrl()), 1,
+                Map.of("mailgun_api_key", mailgunKey));
+        JsonNode refused = awaitStatus(send(fullMail("Bad request")), "failed");
+        assertEquals(1, mailgun.getAllServeEvents().size(), "a 400 is permanent: one attempt");
+        assertEquals(1, refused.get("attempts").asInt());
+        assertTrue(refused.get("failure_reason").asText().contains("mailgun-400: permanent: HTTP 400"), refused.toString());
+        api.delete("/api/v1/email/config/mailgun-400", token);
+        mailgun.resetAll();
+
         mailgun.stubFor(post(urlEqualTo(MAILGUN_PATH)).willReturn(aResponse().withStatus(401).withBody("Forbidden")));
         configure("mailgun-401", "mailgun", Map.of("domain", DOMAIN, "base_url", mailgun.baseUrl()), 1,
                 Map.of("mailgun_api_key", "key-wrong"));
         JsonNode failed = awaitStatus(send(fullMail("Unauthorized")), "failed");
-        assertEquals(1, mailgun.getAllServeEvents().size(), "a 401 is permanent: no retry");
+        int attempts = failed.get("attempts").asInt();
+        assertTrue(attempts >= 2, "a 401 is the key's problem: the mail waits and is tried again: " + failed);
+        assertEquals(attempts, mailgun.getAllServeEvents().size(), "one request per attempt");
         assertTrue(failed.get("failure_reason").asText().contains("HTTP 401"), failed.toString());
         assertEquals("mailgun-401", failed.get("provider").asText());
     }
@@ -314,7 +357,7 @@ class ProviderDeliveryIT {
         assertEquals(2, calls.size());
         calls.sort(Comparator.comparing(e -> e.getRequest().getLoggedDate()));
         long gap = calls.get(1).getRequest().getLoggedDate().getTime() - calls.get(0).getRequest().getLoggedDate().getTime();
-        assertTrue(gap >= 950, "waited " + gap + " ms, Retry-After asked 1 s (the backoff alone is 50 ms)");
+        assertTrue(gap >= 950, "waited " + gap + " ms, Retry-After asked 1 s (the schedule alone is 200 ms)");
     }
 
     @Test
@@ -424,6 +467,17 @@ class ProviderDeliveryIT {
             }
             found[0] = data.size() == 1 ? data.get(0) : null;
             return found[0] != null && status.equals(found[0].get("status").asText());
+        });
+        return found[0];
+    }
+
+    /** A mail that an attempt could not deliver and that waits, QUEUED, for its next attempt. */
+    private JsonNode awaitDeferred(String id) {
+        JsonNode[] found = new JsonNode[1];
+        Waiter.until(Duration.ofSeconds(30), "mail " + id + " to be deferred", () -> {
+            JsonNode data = call(api.get("/mail/v1/queued?eq(id," + id + ")", token)).json().get("data");
+            found[0] = data.size() == 1 ? data.get(0) : null;
+            return found[0] != null && "queued".equals(found[0].get("status").asText()) && found[0].has("next_attempt_timestamp");
         });
         return found[0];
     }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.util.List;
 import java.util.Map;
 
 import jakarta.mail.Address;
@@ -23,9 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
-import io.mailgate.mail.MailMetrics;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -34,7 +30,8 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 class ProviderErrorsTest {
 
     @ParameterizedTest
-    @CsvSource({"429, true", "500, true", "502, true", "503, true", "400, false", "401, false", "403, false", "404, false", "413, false"})
+    @CsvSource({"429, true", "500, true", "502, true", "503, true", "401, true", "403, true", "400, false", "404, false", "413, false",
+            "422, false"})
     void httpStatusDecides(int status, boolean transientFailure) {
         assertEquals(transientFailure, ProviderErrors.isTransient(http(status, Map.of(), "")));
     }
@@ -51,13 +48,13 @@ class ProviderErrorsTest {
     }
 
     @Test
-    void connectionTroubleIsTransientAndBadCredentialsAreNot() {
+    void connectionTroubleAndBadCredentialsAreTransient() {
         assertTrue(ProviderErrors.isTransient(new MailConnectException(
                 new SocketConnectException("refused", new IOException("Connection refused"), "127.0.0.1", 25, 1000))));
         assertTrue(ProviderErrors.isTransient(new SocketTimeoutException("read timed out")));
-        assertFalse(ProviderErrors.isTransient(new AuthenticationFailedException("535 bad credentials")));
-        // found under a wrapper, bad credentials still end the attempts
-        assertFalse(ProviderErrors.isTransient(new MessagingException("wrapped", new AuthenticationFailedException("535"))));
+        // The account's problem, not the mail's: the mail waits while an operator fixes it (Postfix defers too).
+        assertTrue(ProviderErrors.isTransient(new AuthenticationFailedException("535 bad credentials")));
+        assertTrue(ProviderErrors.isTransient(new MessagingException("wrapped", new AuthenticationFailedException("535"))));
     }
 
     @Test
@@ -81,28 +78,26 @@ class ProviderErrorsTest {
     void theReasonIsOneLineWithItsKindAndIsBounded() {
         assertEquals("transient: HTTP 503 Service Unavailable {\"message\": \"down\"}",
                 ProviderErrors.describe(http(503, Map.of(), "{\"message\":\n \"down\"}")));
-        assertEquals("permanent: HTTP 401 Unauthorized", ProviderErrors.describe(http(401, Map.of(), null)));
+        assertEquals("transient: HTTP 401 Unauthorized", ProviderErrors.describe(http(401, Map.of(), null)));
         String injected = ProviderErrors.describe(new IllegalStateException("line one\r\nline two"));
         assertEquals("permanent: IllegalStateException: line one line two", injected);
         String longest = ProviderErrors.describe(http(500, Map.of(), "x".repeat(5_000)));
         assertEquals("transient: ".length() + 500, longest.length());
-        assertEquals("permanent: refused (535 bad credentials)",
+        assertEquals("transient: refused (535 bad credentials)",
                 ProviderErrors.describe(new MessagingException("refused", new AuthenticationFailedException("535 bad credentials"))));
     }
 
     @Test
-    void retriesStopAfterTheProviderHadItsAttemptsAndAreCounted() {
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        ProviderErrors errors = new ProviderErrors(2, new MailMetrics(registry));
-        Delivery delivery = new Delivery(null, List.of(new Provider("mailgun-eu", "kamelet:mailgun-sink", Provider.UNLIMITED, null)));
-        assertTrue(delivery.advance());
-        Throwable unavailable = http(503, Map.of(), "");
-        assertTrue(errors.retryable(unavailable, null, delivery));
-        assertTrue(errors.retryable(unavailable, 1, delivery));
-        assertTrue(errors.retryable(unavailable, 2, delivery));
-        assertFalse(errors.retryable(unavailable, 3, delivery));
-        assertFalse(errors.retryable(http(400, Map.of(), ""), 0, delivery));
-        assertEquals(3.0, registry.counter("mailgate.mails.retried", "provider", "mailgun-eu").count());
+    void throttlingCarriesTheWaitTheProviderAskedFor() {
+        ProviderErrors.Failure limited = ProviderErrors.classify(http(429, Map.of("Retry-After", "120"), ""));
+        assertEquals(ProviderErrors.Kind.THROTTLED, limited.kind());
+        assertEquals(120_000L, limited.retryAfterMillis());
+        assertEquals(429, limited.code());
+        assertEquals(ProviderErrors.Kind.THROTTLED, ProviderErrors.classify(aws(400, "Throttling", "Rate exceeded")).kind());
+        ProviderErrors.Failure down = ProviderErrors.classify(http(503, Map.of(), ""));
+        assertEquals(ProviderErrors.Kind.TRANSIENT, down.kind());
+        assertEquals(0L, down.retryAfterMillis());
+        assertEquals(ProviderErrors.Kind.PERMANENT, ProviderErrors.classify(http(400, Map.of(), "")).kind());
     }
 
     static HttpOperationFailedException http(int status, Map<String, String> headers, String body) {

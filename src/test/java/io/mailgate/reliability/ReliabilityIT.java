@@ -54,8 +54,10 @@ class ReliabilityIT {
         mailgate = MailgateInstance.start(Map.of(
                 "mailgate.smtp.host", "127.0.0.1",
                 "mailgate.smtp.port", Integer.toString(smtp.getSmtp().getPort()),
-                "mailgate.delivery.maximum-redeliveries", "1",
-                "mailgate.delivery.redelivery-delay-ms", "50"));
+                // A provider that stays down for 3 s fails the mail (a dead letter to replay).
+                "mailgate.delivery.max-age", "3s",
+                // A provider known down is probed again after a second (a replay waits for that probe).
+                "mailgate.delivery.circuit.open", "1s"));
         api = mailgate.api();
         token = api.rootToken();
         queue = new QueueProducer(mailgate.brokerPort());

@@ -56,7 +56,9 @@ public final class MailgateInstance implements AutoCloseable {
         int brokerPort = freePort();
         all.put("mailgate.broker.port", Integer.toString(brokerPort));
         all.put("mailgate.shutdown-timeout-seconds", "5");
-        all.put("mailgate.delivery.redelivery-delay-ms", "100");
+        // Deferred mails come back within a fraction of a second, as often as they are looked for.
+        all.put("mailgate.delivery.retry-schedule", "100ms,200ms,400ms");
+        all.put("mailgate.delivery.poll-interval-ms", "100");
         all.putAll(database.properties());
         all.putAll(properties);
 

@@ -48,11 +48,11 @@ class ExtraHorizonSdkIT {
     @BeforeAll
     void start() throws IOException {
         gateway = MailgateInstance.start(Map.of());
-        // Accepts connections and never speaks: a delivery waits, then is retried ten minutes later.
+        // Accepts connections and never speaks: a delivery waits, then is deferred for ten minutes.
         silentSmtp = new ServerSocket(0);
         stalled = MailgateInstance.start(Map.of("mailgate.smtp.host", "127.0.0.1",
                 "mailgate.smtp.port", String.valueOf(silentSmtp.getLocalPort()),
-                "mailgate.delivery.redelivery-delay-ms", "600000"));
+                "mailgate.delivery.retry-schedule", "10m"));
         Api api = gateway.api();
         environment.put("EXH_OUTBOX", gateway.outbox().toString());
         String admin = user(api, "sdk-admin", Scopes.ALL.stream().toList());

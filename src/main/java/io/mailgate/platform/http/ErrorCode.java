@@ -41,7 +41,9 @@ public enum ErrorCode {
     /** A body in a media type the endpoint does not take (fidesops' YAML dataset upload). */
     UNSUPPORTED_MEDIA_TYPE(22, "BODY_FORMAT_EXCEPTION", 415),
     /** A signed download link past its expiry, or a package already deleted. */
-    GONE(16, "RESOURCE_UNKNOWN_EXCEPTION", 410);
+    GONE(16, "RESOURCE_UNKNOWN_EXCEPTION", 410),
+    /** Mailgate is still starting: try again after Retry-After. */
+    SERVICE_UNAVAILABLE(1, "SERVICE_UNAVAILABLE_EXCEPTION", 503);
 
     private final int code;
     private final String exceptionName;

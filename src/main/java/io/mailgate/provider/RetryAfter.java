@@ -6,34 +6,16 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
-import org.apache.camel.http.base.HttpOperationFailedException;
-
 /**
- * Runs when a provider call fails, before Camel computes the next redelivery delay: when the provider
- * answered with Retry-After (seconds or an HTTP date), that is the delay, capped; otherwise the
- * exponential backoff applies.
+ * A provider's Retry-After (seconds or an HTTP date) as the wait it asks for: the next attempt of a
+ * deferred mail is not scheduled earlier (DeliveryClaims caps it at mailgate.delivery.max-retry-after).
  */
-public class RetryAfterDelay implements Processor {
+final class RetryAfter {
 
-    private final long maximumMillis;
-
-    public RetryAfterDelay(long maximumMillis) {
-        this.maximumMillis = maximumMillis;
+    private RetryAfter() {
     }
 
-    @Override
-    public void process(Exchange exchange) {
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        Long delay = failure instanceof HttpOperationFailedException http ? retryAfter(http.getResponseHeaders()) : null;
-        if (delay == null) {
-            exchange.getIn().removeHeader(Exchange.REDELIVERY_DELAY);
-        } else {
-            exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, Math.min(delay, maximumMillis));
-        }
-    }
-
+    /** The wait in milliseconds; null when the headers ask for none that can be read. */
     static Long retryAfter(Map<String, String> headers) {
         if (headers == null) {
             return null;
