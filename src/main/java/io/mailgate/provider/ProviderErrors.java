@@ -114,11 +114,41 @@ public final class ProviderErrors {
             if (t instanceof SdkClientException) {
                 return Kind.TRANSIENT;
             }
+            if (t instanceof MessagingException smtp && !(t instanceof jakarta.mail.internet.AddressException)) {
+                Kind kind = serverTrouble(smtp.getMessage());
+                if (kind != null) {
+                    return kind;
+                }
+            }
             if (t instanceof IOException) {
                 return Kind.TRANSIENT;
             }
         }
         return Kind.PERMANENT;
+    }
+
+    private static final java.util.regex.Pattern RESPONSE_CODE = java.util.regex.Pattern.compile("response: ([2-5][0-9][0-9])");
+
+    /**
+     * JavaMail reports a server's bad greeting or a failed EHLO/STARTTLS as a plain MessagingException
+     * naming the response ("Got bad greeting from SMTP host: …, response: 421 …"): its code decides.
+     * STARTTLS required but not offered is for now, as Postfix defers it (the server or the config will
+     * be fixed; the mail is not at fault).
+     */
+    private static Kind serverTrouble(String message) {
+        if (message == null) {
+            return null;
+        }
+        java.util.regex.Matcher code = RESPONSE_CODE.matcher(message);
+        if (code.find()) {
+            return smtpKind(Integer.parseInt(code.group(1)));
+        }
+        String lower = message.toLowerCase(Locale.ROOT);
+        if (lower.contains("starttls") || lower.contains("could not connect") || lower.contains("exception reading response")
+                || lower.contains("can't send command")) {
+            return Kind.TRANSIENT;
+        }
+        return null;
     }
 
     /** 4xx is for now; 5xx for good (RFC 5321 4.2.1). */

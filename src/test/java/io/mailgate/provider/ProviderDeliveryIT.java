@@ -295,8 +295,10 @@ class ProviderDeliveryIT {
         // GreenMail offers no STARTTLS: a config that asks for it must fail rather than send in clear text.
         configure("smtp-starttls", "smtp", Map.of("host", "127.0.0.1", "port", smtp.getSmtp().getPort(), "security", "starttls"),
                 1, Map.of("username", "smtp-user", "password", smtpPassword));
+        // Deferred (the server or the config will be fixed, as Postfix defers it), then FAILED after 3 s.
         JsonNode failed = awaitStatus(send(fullMail("Needs STARTTLS")), "failed");
         assertTrue(failed.get("failure_reason").asText().toUpperCase().contains("STARTTLS"), failed.toString());
+        assertTrue(failed.get("attempts").asInt() >= 2, failed.toString());
         assertEquals(0, smtp.getReceivedMessages().length);
     }
 

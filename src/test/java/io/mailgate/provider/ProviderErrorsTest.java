@@ -88,6 +88,16 @@ class ProviderErrorsTest {
     }
 
     @Test
+    void aServersBadGreetingOrMissingStarttlsIsForNow() {
+        assertTrue(ProviderErrors.isTransient(new MessagingException(
+                "Got bad greeting from SMTP host: 127.0.0.1, port: 25, response: 421 4.3.2 Service not available")));
+        assertFalse(ProviderErrors.isTransient(new MessagingException(
+                "Got bad greeting from SMTP host: 127.0.0.1, port: 25, response: 554 5.7.1 You are not welcome")));
+        assertTrue(ProviderErrors.isTransient(new MessagingException("STARTTLS is required but host does not support STARTTLS")));
+        assertFalse(ProviderErrors.isTransient(new jakarta.mail.internet.AddressException("Illegal address", "a b")));
+    }
+
+    @Test
     void throttlingCarriesTheWaitTheProviderAskedFor() {
         ProviderErrors.Failure limited = ProviderErrors.classify(http(429, Map.of("Retry-After", "120"), ""));
         assertEquals(ProviderErrors.Kind.THROTTLED, limited.kind());
