@@ -102,6 +102,54 @@ class StartupIT {
         }
     }
 
+    /**
+     * The HTTP server listens before the routes are added: until every route runs, every path answers
+     * 503 with a JSON error and Retry-After, never 404 or 405 (clients and SDKs treat those as final) —
+     * on the first start and on a restart.
+     */
+    @Test
+    void whileStartingEveryPathAnswers503NeverNotFound() throws Exception {
+        Path dataDir = MailgateInstance.tempDir();
+        Map<String, String> environment = MailgateProcess.environment(dataDir, MailgateInstance.freePort(),
+                Map.of("MAILGATE_SMTP_HOST", ""));
+        Path log = dataDir.resolve("mailgate.log");
+        for (int start = 1; start <= 2; start++) {
+            java.util.concurrent.CompletableFuture<MailgateProcess> starting =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> MailgateProcess.start(environment, log));
+            Api api = new Api("http://127.0.0.1:" + environment.get("MAILGATE_HTTP_PORT"));
+            List<String> early = new ArrayList<>();
+            int unavailable = 0;
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                Api.Response answer;
+                try {
+                    answer = api.send(api.request(start == 1 ? "/mail/v1/" : "/api/v1/email/config", null).GET());
+                } catch (java.io.UncheckedIOException notListening) {
+                    Thread.sleep(5);
+                    continue;
+                }
+                if (answer.status() == 401) {
+                    break;
+                }
+                String retryAfter = answer.headers().entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase("Retry-After"))
+                        .map(h -> h.getValue().get(0)).findFirst().orElse(null);
+                early.add(answer.status() + " " + retryAfter + " " + answer.body());
+                if (answer.status() == 503 && retryAfter != null && answer.body().contains("\"message\"")
+                        && answer.body().contains("starting")) {
+                    unavailable++;
+                }
+            }
+            MailgateProcess mailgate = starting.get(60, TimeUnit.SECONDS);
+            try {
+                assertEquals(early.size(), unavailable, "start " + start + ": every early answer is a JSON 503 with Retry-After: "
+                        + early);
+                assertTrue(unavailable > 0, "start " + start + ": the port listened before the routes ran and said so");
+            } finally {
+                mailgate.terminate(Duration.ofSeconds(20));
+            }
+        }
+    }
+
     private static Result run(Map<String, String> environment) throws IOException, InterruptedException {
         Path dataDir = MailgateInstance.tempDir();
         List<String> command = new ArrayList<>(List.of(
