@@ -78,7 +78,7 @@ public class DeliveryPlanner {
      */
     public boolean callable(@ExchangeProperty(Delivery.PROPERTY) Delivery delivery) {
         String provider = delivery.current().key();
-        if (circuits.permits(provider)) {
+        if (circuits.permits(provider, delivery.current().endpoint())) {
             delivery.calling();
             return true;
         }

@@ -26,6 +26,8 @@ public class ProviderCircuits {
     private final CircuitBreakerRegistry registry;
     private final MeterRegistry meters;
     private final Map<String, LastError> lastErrors = new ConcurrentHashMap<>();
+    /** The kamelet endpoint each provider was last called through: a new one is a changed config. */
+    private final Map<String, String> endpoints = new ConcurrentHashMap<>();
 
     /** The last transient failure of a provider (its kind, code and exception class), and when. */
     public record LastError(String description, Instant at) {
@@ -44,9 +46,19 @@ public class ProviderCircuits {
                 .build());
     }
 
-    /** True when the provider may be called now (closed, or half-open with a probe to spare). */
-    public boolean permits(String provider) {
-        return breaker(provider).tryAcquirePermission();
+    /**
+     * True when the provider may be called now (closed, or half-open with a probe to spare). A provider
+     * whose config changed (another kamelet endpoint: new details, new secrets, a trusted CA) starts
+     * afresh with a closed circuit: what failed was the old config.
+     */
+    public boolean permits(String provider, String endpoint) {
+        CircuitBreaker breaker = breaker(provider);
+        String before = endpoints.put(provider, endpoint);
+        if (before != null && !before.equals(endpoint)) {
+            breaker.reset();
+            lastErrors.remove(provider);
+        }
+        return breaker.tryAcquirePermission();
     }
 
     /** The provider answered: delivered, or refused the mail for good. */

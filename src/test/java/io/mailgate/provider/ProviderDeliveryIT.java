@@ -257,6 +257,29 @@ class ProviderDeliveryIT {
         assertTrue(email.toString().contains("Plain body"), email.toString());
     }
 
+    @Test
+    @Order(12)
+    void sesMakesOneRequestPerAttemptUnderThrottling() {
+        // Throttled three times, then the emulator answers. The SDK's own retries would multiply
+        // Mailgate's (16 requests for one mail); here every request is one of Mailgate's attempts.
+        String throttled = "<ErrorResponse xmlns=\"http://ses.amazonaws.com/doc/2010-12-01/\"><Error><Type>Sender</Type>"
+                + "<Code>Throttling</Code><Message>Maximum sending rate exceeded.</Message></Error>"
+                + "<RequestId>0</RequestId></ErrorResponse>";
+        String[] states = {Scenario.STARTED, "second", "third", "through"};
+        for (int i = 0; i < 3; i++) {
+            sesProxy.stubFor(post(urlEqualTo("/")).inScenario("throttled").whenScenarioStateIs(states[i])
+                    .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "text/xml").withBody(throttled))
+                    .willSetStateTo(states[i + 1]));
+        }
+        sesProxy.stubFor(post(urlEqualTo("/")).inScenario("throttled").whenScenarioStateIs("through")
+                .willReturn(aResponse().proxiedFrom(ses.endpoint())));
+        configure("ses-throttled", "ses", Map.of("region", "eu-west-1", "endpoint_override", sesProxy.baseUrl()), 1,
+                Map.of("aws_access_key_id", "AKIDEXAMPLE", "aws_secret_access_key", awsSecret));
+        JsonNode sent = awaitStatus(send(fullMail("Throttled")), "sent");
+        assertEquals(4, sent.get("attempts").asInt(), sent.toString());
+        assertEquals(4, sesProxy.getAllServeEvents().size(), "one request per attempt");
+    }
+
     // ---- SMTP ---------------------------------------------------------------------------------
 
     @Test
