@@ -146,6 +146,7 @@ class MtaDeliveryIT {
         assertEquals(550, refused.get(0).get("code").asInt());
         assertTrue(refused.get(0).get("permanent").asBoolean());
         assertTrue(refused.get(0).get("response").asText().contains("User unknown"), refused.toString());
+        assertTrue(faults.greetings().contains("EHLO gateway.example.net"), "mailgate.smtp.greeting: " + faults.greetings());
     }
 
     @Test

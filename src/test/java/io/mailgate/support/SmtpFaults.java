@@ -25,6 +25,7 @@ public final class SmtpFaults implements AutoCloseable {
     private final ServerSocket listener;
     private final int upstreamPort;
     private final Map<String, Refusal> refusals = new ConcurrentHashMap<>();
+    private final java.util.List<String> greetings = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean down;
 
     private record Refusal(String reply, AtomicInteger timesLeft) {
@@ -59,6 +60,11 @@ public final class SmtpFaults implements AutoCloseable {
     /** RCPT TO this address is answered with the reply (e.g. "550 5.1.1 No such user") the next {@code times} times. */
     public void refuse(String address, String reply, int times) {
         refusals.put(address.toLowerCase(Locale.ROOT), new Refusal(reply, new AtomicInteger(times)));
+    }
+
+    /** The EHLO/HELO lines clients sent, as sent. */
+    public java.util.List<String> greetings() {
+        return java.util.List.copyOf(greetings);
     }
 
     private void accept() {
@@ -100,6 +106,9 @@ public final class SmtpFaults implements AutoCloseable {
         for (String line = lines.readLine(); line != null; line = lines.readLine()) {
             if (!inData) {
                 String upper = line.toUpperCase(Locale.ROOT);
+                if (upper.startsWith("EHLO ") || upper.startsWith("HELO ")) {
+                    greetings.add(line);
+                }
                 if (upper.startsWith("RCPT TO:")) {
                     String address = line.substring(line.indexOf('<') + 1, line.indexOf('>')).toLowerCase(Locale.ROOT);
                     Refusal refusal = refusals.get(address);
