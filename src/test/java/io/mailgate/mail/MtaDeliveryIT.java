@@ -9,10 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,6 +31,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 
 import io.mailgate.support.Api;
 import io.mailgate.support.MailgateInstance;
+import io.mailgate.support.Mails;
 import io.mailgate.support.SmtpFaults;
 import io.mailgate.support.Waiter;
 
@@ -51,6 +50,7 @@ class MtaDeliveryIT {
     private MailgateInstance mailgate;
     private Api api;
     private String token;
+    private Mails mails;
 
     @BeforeAll
     void start() {
@@ -71,6 +71,7 @@ class MtaDeliveryIT {
                 "mailgate.delivery.circuit.open", "1500ms"));
         api = mailgate.api();
         token = api.rootToken();
+        mails = new Mails(api, token);
     }
 
     @AfterAll
@@ -99,7 +100,7 @@ class MtaDeliveryIT {
         faults.down(true);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            ids.add(send(Map.of("recipients", Map.of("to", List.of("patient" + i + "@example.com")), "subject", run + " " + i,
+            ids.add(mails.send(Map.of("recipients", Map.of("to", List.of("patient" + i + "@example.com")), "subject", run + " " + i,
                     "body", "x")));
         }
         // While the server is down the mails wait, each with its attempts, next attempt and last error.
@@ -120,7 +121,7 @@ class MtaDeliveryIT {
         faults.down(false);
         Waiter.until(Duration.ofSeconds(30), "every mail to arrive", () -> smtp.getReceivedMessages().length == 30);
         for (String id : ids) {
-            JsonNode mail = awaitStatus(id, "sent");
+            JsonNode mail = mails.awaitStatus(id, "sent");
             assertTrue(mail.get("attempts").asInt() >= 3, mail.toString());
             assertFalse(mail.has("last_error"), "a sent mail shows no error: " + mail);
         }
@@ -132,9 +133,9 @@ class MtaDeliveryIT {
     @Test
     void aRefusedCcCostsOnlyItself() throws Exception {
         faults.refuse("typo@exmaple.com", "550 5.1.1 <typo@exmaple.com>: Recipient address rejected: User unknown", 100);
-        String id = send(Map.of("recipients", Map.of("to", List.of("good@example.com"), "cc", List.of("typo@exmaple.com")),
+        String id = mails.send(Map.of("recipients", Map.of("to", List.of("good@example.com"), "cc", List.of("typo@exmaple.com")),
                 "subject", "Refused cc", "body", "x"));
-        JsonNode sent = awaitStatus(id, "sent");
+        JsonNode sent = mails.awaitStatus(id, "sent");
         Waiter.until(Duration.ofSeconds(10), "the mail to arrive", () -> smtp.getReceivedMessages().length == 1);
         MimeMessage received = smtp.getReceivedMessages()[0];
         assertEquals("good@example.com", received.getRecipients(Message.RecipientType.TO)[0].toString());
@@ -152,12 +153,12 @@ class MtaDeliveryIT {
     @Test
     void aRecipientRefusedForNowIsRetriedAloneAndEveryoneGetsOneCopy() throws Exception {
         faults.refuse("busy@example.com", "450 4.2.1 Mailbox busy, try again later", 2);
-        String id = send(Map.of("recipients", Map.of("to", List.of("first@example.com"), "cc", List.of("busy@example.com")),
+        String id = mails.send(Map.of("recipients", Map.of("to", List.of("first@example.com"), "cc", List.of("busy@example.com")),
                 "subject", "Busy cc", "body", "x"));
-        JsonNode deferred = awaitDeferred(id);
+        JsonNode deferred = mails.awaitDeferred(id);
         assertEquals(List.of("busy@example.com"), List.of(deferred.get("pending_recipients").get(0).asText()), deferred.toString());
         assertFalse(deferred.get("refused_recipients").get(0).get("permanent").asBoolean(), deferred.toString());
-        JsonNode sent = awaitStatus(id, "sent");
+        JsonNode sent = mails.awaitStatus(id, "sent");
         assertEquals(3, sent.get("attempts").asInt(), sent.toString());
         assertFalse(sent.has("refused_recipients"), "refused for now, then delivered: " + sent);
         Waiter.until(Duration.ofSeconds(10), "both copies", () -> smtp.getReceivedMessages().length == 2);
@@ -173,11 +174,11 @@ class MtaDeliveryIT {
     void aProviderKnownDownIsSkippedAtOnceAndProbedBackIn() throws Exception {
         String path = "/v3/mg.example.com/messages.mime";
         mailgun.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(503).withBody("down")));
-        configure("mailgun-primary", "mailgun", Map.of("domain", "mg.example.com", "base_url", mailgun.baseUrl()), 1,
+        mails.configure("mailgun-primary", "mailgun", Map.of("domain", "mg.example.com", "base_url", mailgun.baseUrl()), 1,
                 Map.of("mailgun_api_key", "key-test"));
-        configure("outbox-backup", "outbox", Map.of("directory", MailgateInstance.tempDir().toString()), 2, Map.of());
+        mails.configure("outbox-backup", "outbox", Map.of("directory", MailgateInstance.tempDir().toString()), 2, Map.of());
         for (int i = 0; i < 2; i++) {
-            assertEquals("outbox-backup", awaitStatus(send(mail("Failover " + i)), "sent").get("provider").asText());
+            assertEquals("outbox-backup", mails.awaitStatus(mails.send(mail("Failover " + i)), "sent").get("provider").asText());
         }
         assertEquals(2, mailgun.getAllServeEvents().size());
         Waiter.until(Duration.ofSeconds(5), "the circuit to show open", () -> "open".equals(circuit("mailgun-primary")));
@@ -185,18 +186,18 @@ class MtaDeliveryIT {
 
         long start = System.nanoTime();
         for (int i = 0; i < 5; i++) {
-            assertEquals("outbox-backup", awaitStatus(send(mail("Skipped " + i)), "sent").get("provider").asText());
+            assertEquals("outbox-backup", mails.awaitStatus(mails.send(mail("Skipped " + i)), "sent").get("provider").asText());
         }
         assertEquals(2, mailgun.getAllServeEvents().size(), "an open circuit is not called");
         assertTrue((System.nanoTime() - start) / 1_000_000 < 1_500 * 3, "five mails failed over without waiting on the primary");
 
         mailgun.stubFor(post(urlEqualTo(path)).willReturn(okJson("{\"id\":\"<back@mg.example.com>\",\"message\":\"Queued\"}")));
         Thread.sleep(1_700);
-        assertEquals("mailgun-primary", awaitStatus(send(mail("Probe")), "sent").get("provider").asText(),
+        assertEquals("mailgun-primary", mails.awaitStatus(mails.send(mail("Probe")), "sent").get("provider").asText(),
                 "after the pause one probe goes through, and takes the mail");
         assertEquals("closed", circuit("mailgun-primary"));
         assertEquals(0.0, metric("mailgate_provider_circuit_state{provider=\"mailgun-primary\"}"));
-        assertEquals("mailgun-primary", awaitStatus(send(mail("Back")), "sent").get("provider").asText());
+        assertEquals("mailgun-primary", mails.awaitStatus(mails.send(mail("Back")), "sent").get("provider").asText());
     }
 
     // ---- helpers ------------------------------------------------------------------------------
@@ -232,28 +233,6 @@ class MtaDeliveryIT {
         return -1;
     }
 
-    private void configure(String key, String type, Map<String, Object> details, int priority, Map<String, String> secrets) {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("key", key);
-        config.put("name", key);
-        config.put("service_type", type);
-        config.put("details", details);
-        config.put("priority", priority);
-        Api.Response created = api.postJson("/api/v1/email/config", token, config);
-        assertEquals(200, created.status(), created.body());
-        if (!secrets.isEmpty()) {
-            Api.Response stored = api.send(api.request("/api/v1/email/config/" + key + "/secret", token)
-                    .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(Api.write(secrets))));
-            assertEquals(200, stored.status(), stored.body());
-        }
-    }
-
-    private String send(Map<String, Object> request) {
-        Api.Response response = api.postJson("/mail/v1/", token, request);
-        assertEquals(200, response.status(), response.body());
-        return response.json().get("id").asText();
-    }
-
     private static JsonNode find(JsonNode data, String id) {
         for (JsonNode mail : data) {
             if (mail.get("id").asText().equals(id)) {
@@ -261,23 +240,5 @@ class MtaDeliveryIT {
             }
         }
         return null;
-    }
-
-    private JsonNode awaitStatus(String id, String status) {
-        JsonNode[] found = new JsonNode[1];
-        Waiter.until(Duration.ofSeconds(30), "mail " + id + " to be " + status, () -> {
-            found[0] = find(api.get("/mail/v1/?eq(id," + id + ")", token).json().get("data"), id);
-            return found[0] != null && status.equals(found[0].get("status").asText());
-        });
-        return found[0];
-    }
-
-    private JsonNode awaitDeferred(String id) {
-        JsonNode[] found = new JsonNode[1];
-        Waiter.until(Duration.ofSeconds(30), "mail " + id + " to be deferred", () -> {
-            found[0] = find(api.get("/mail/v1/queued?eq(id," + id + ")", token).json().get("data"), id);
-            return found[0] != null && "queued".equals(found[0].get("status").asText()) && found[0].has("next_attempt_timestamp");
-        });
-        return found[0];
     }
 }

@@ -7,7 +7,6 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,11 +28,13 @@ import com.icegreen.greenmail.util.ServerSetup;
 
 import io.mailgate.support.Api;
 import io.mailgate.support.MailgateInstance;
+import io.mailgate.support.Mails;
+import io.mailgate.support.SmtpFaults;
 import io.mailgate.support.Waiter;
 
 /**
- * A provider behind a private certificate authority: an SMTPS server (GreenMail) and a Mailgun stand-in
- * over HTTPS, both with a certificate of a CA the JVM does not trust. Without the config's
+ * A provider behind a private certificate authority: an SMTPS server (GreenMail behind a TLS front) and
+ * a Mailgun stand-in over HTTPS, both with a certificate of a CA the JVM does not trust. Without the config's
  * trusted_ca the mail waits (a TLS failure is the config's problem, not the mail's); once the CA is
  * set on the config, the waiting mail goes out — to that provider only, the JVM's trust unchanged.
  */
@@ -44,11 +45,13 @@ class ProviderTrustIT {
 
     private Path keystore;
     private String caPem;
-    private GreenMail smtps;
+    private GreenMail smtp;
+    private SmtpFaults smtps;
     private WireMockServer mailgun;
     private MailgateInstance mailgate;
     private Api api;
     private String token;
+    private Mails mails;
     private final Map<String, String> savedProperties = new LinkedHashMap<>();
 
     @BeforeAll
@@ -63,17 +66,24 @@ class ProviderTrustIT {
                 "-file", pem.toString());
         caPem = Files.readString(pem, StandardCharsets.US_ASCII);
         // No JVM-wide trust for 127.0.0.1 (another test class sets it for GreenMail's own certificate).
-        for (String name : List.of("mail.smtp.ssl.trust", "mail.smtp.ssl.checkserveridentity", "greenmail.tls.keystore.file",
-                "greenmail.tls.keystore.password", "greenmail.tls.key.password")) {
+        for (String name : List.of("mail.smtp.ssl.trust", "mail.smtp.ssl.checkserveridentity")) {
             savedProperties.put(name, System.getProperty(name));
             System.clearProperty(name);
         }
-        System.setProperty("greenmail.tls.keystore.file", keystore.toString());
-        System.setProperty("greenmail.tls.keystore.password", PASSWORD);
-        System.setProperty("greenmail.tls.key.password", PASSWORD);
-        smtps = new GreenMail(new ServerSetup(MailgateInstance.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTPS));
-        smtps.setUser("gateway@example.org", "u", "p");
-        smtps.start();
+        // GreenMail loads its TLS certificate once per JVM: our certificate is on a TLS front instead.
+        smtp = new GreenMail(new ServerSetup(MailgateInstance.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.setUser("gateway@example.org", "u", "p");
+        smtp.start();
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keystore)) {
+            keys.load(in, PASSWORD.toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory keyManagers = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(keys, PASSWORD.toCharArray());
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(keyManagers.getKeyManagers(), null, null);
+        smtps = SmtpFaults.inFrontOf(smtp.getSmtp().getPort(), tls.getServerSocketFactory());
         mailgun = new WireMockServer(options().bindAddress("127.0.0.1").httpDisabled(true).dynamicHttpsPort()
                 .keystorePath(keystore.toString()).keystorePassword(PASSWORD).keyManagerPassword(PASSWORD).keystoreType("PKCS12"));
         mailgun.start();
@@ -82,6 +92,7 @@ class ProviderTrustIT {
         mailgate = MailgateInstance.start(Map.of("mailgate.delivery.retry-schedule", "300ms"));
         api = mailgate.api();
         token = api.rootToken();
+        mails = new Mails(api, token);
     }
 
     @AfterAll
@@ -89,7 +100,12 @@ class ProviderTrustIT {
         if (mailgate != null) {
             mailgate.close();
         }
-        smtps.stop();
+        try {
+            smtps.close();
+        } catch (java.io.IOException ignored) {
+            // closing
+        }
+        smtp.stop();
         mailgun.stop();
         savedProperties.forEach((name, value) -> {
             if (value == null) {
@@ -102,18 +118,19 @@ class ProviderTrustIT {
 
     @Test
     void smtpsWithAPrivateCaWaitsForTheCaThenDelivers() {
-        Map<String, Object> details = Map.of("host", "127.0.0.1", "port", smtps.getSmtps().getPort(), "security", "tls");
-        configure("smtps-private", "smtp", details, Map.of("username", "u", "password", "p"));
-        String id = send("Over private TLS");
-        JsonNode deferred = awaitDeferred(id);
+        Map<String, Object> details = Map.of("host", "127.0.0.1", "port", smtps.port(), "security", "tls");
+        mails.configure("smtps-private", "smtp", details, 100, Map.of("username", "u", "password", "p"));
+        String id = mails.send(Map.of("recipients", Map.of("to", List.of("tls@example.com")), "subject", "Over private TLS",
+                "body", "x"));
+        JsonNode deferred = deferredTwice(id);
         assertTrue(deferred.get("last_error").asText().contains("smtps-private: transient"), deferred.toString());
-        assertEquals(0, smtps.getReceivedMessages().length);
+        assertEquals(0, smtp.getReceivedMessages().length);
 
         Map<String, Object> trusted = new LinkedHashMap<>(details);
         trusted.put("trusted_ca", caPem);
-        patch("smtps-private", "smtp", trusted);
-        awaitStatus(id, "sent");
-        Waiter.until(Duration.ofSeconds(10), "the mail over TLS", () -> smtps.getReceivedMessages().length == 1);
+        mails.patch("smtps-private", "smtp", trusted, 100);
+        mails.awaitStatus(id, "sent");
+        Waiter.until(Duration.ofSeconds(10), "the mail over TLS", () -> smtp.getReceivedMessages().length == 1);
         api.delete("/api/v1/email/config/smtps-private", token);
     }
 
@@ -121,16 +138,17 @@ class ProviderTrustIT {
     void mailgunOverHttpsWithAPrivateCaWaitsForTheCaThenDelivers() {
         String base = "https://127.0.0.1:" + mailgun.httpsPort();
         Map<String, Object> details = Map.of("domain", "mg.example.com", "base_url", base);
-        configure("mailgun-private", "mailgun", details, Map.of("mailgun_api_key", "key-tls"));
-        String id = send("Over private HTTPS");
-        JsonNode deferred = awaitDeferred(id);
+        mails.configure("mailgun-private", "mailgun", details, 100, Map.of("mailgun_api_key", "key-tls"));
+        String id = mails.send(Map.of("recipients", Map.of("to", List.of("tls@example.com")), "subject", "Over private HTTPS",
+                "body", "x"));
+        JsonNode deferred = deferredTwice(id);
         assertTrue(deferred.get("last_error").asText().contains("mailgun-private: transient"), deferred.toString());
         assertEquals(0, mailgun.getAllServeEvents().size(), "no request got through the handshake");
 
         Map<String, Object> trusted = new LinkedHashMap<>(details);
         trusted.put("trusted_ca", caPem);
-        patch("mailgun-private", "mailgun", trusted);
-        JsonNode sent = awaitStatus(id, "sent");
+        mails.patch("mailgun-private", "mailgun", trusted, 100);
+        JsonNode sent = mails.awaitStatus(id, "sent");
         assertEquals("<tls@mg.example.com>", sent.get("aws_message_id").asText());
         api.delete("/api/v1/email/config/mailgun-private", token);
     }
@@ -166,51 +184,12 @@ class ProviderTrustIT {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0, "keytool: " + output);
     }
-
-    private void configure(String key, String type, Map<String, Object> details, Map<String, String> secrets) {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("key", key);
-        config.put("name", key);
-        config.put("service_type", type);
-        config.put("details", details);
-        Api.Response created = api.postJson("/api/v1/email/config", token, config);
-        assertEquals(200, created.status(), created.body());
-        Api.Response stored = api.send(api.request("/api/v1/email/config/" + key + "/secret", token)
-                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(Api.write(secrets))));
-        assertEquals(200, stored.status(), stored.body());
-    }
-
-    private void patch(String key, String type, Map<String, Object> details) {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("key", key);
-        config.put("name", key);
-        config.put("service_type", type);
-        config.put("details", details);
-        Api.Response patched = api.send(api.request("/api/v1/email/config/" + key, token).header("Content-Type", "application/json")
-                .method("PATCH", HttpRequest.BodyPublishers.ofString(Api.write(config))));
-        assertEquals(200, patched.status(), patched.body());
-    }
-
-    private String send(String subject) {
-        Api.Response response = api.postJson("/mail/v1/", token, Map.of("recipients", Map.of("to", List.of("tls@example.com")),
-                "subject", subject, "body", "x"));
-        assertEquals(200, response.status(), response.body());
-        return response.json().get("id").asText();
-    }
-
-    private JsonNode mail(String id) {
-        JsonNode data = api.get("/mail/v1/?eq(id," + id + ")", token).json().get("data");
-        return data.size() == 1 ? data.get(0) : null;
-    }
-
-    private JsonNode awaitStatus(String id, String status) {
-        Waiter.until(Duration.ofSeconds(30), "mail " + id + " to be " + status, () -> status.equals(mail(id).get("status").asText()));
-        return mail(id);
-    }
-
-    private JsonNode awaitDeferred(String id) {
-        Waiter.until(Duration.ofSeconds(30), "mail " + id + " to be deferred", () -> mail(id).has("next_attempt_timestamp")
-                && mail(id).get("attempts").asInt() >= 2);
-        return mail(id);
+    /** Deferred at least twice: the first failure was no accident. */
+    private JsonNode deferredTwice(String id) {
+        Waiter.until(Duration.ofSeconds(30), "mail " + id + " to be deferred twice", () -> {
+            JsonNode mail = mails.find(id);
+            return mail != null && mail.has("next_attempt_timestamp") && mail.get("attempts").asInt() >= 2;
+        });
+        return mails.find(id);
     }
 }

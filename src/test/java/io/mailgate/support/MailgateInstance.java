@@ -103,6 +103,8 @@ public final class MailgateInstance implements AutoCloseable {
             }
             return main.getCamelContext() != null && main.getCamelContext().isStarted();
         });
+        // The port answers 503 until the last start-up listener has run, a moment after isStarted().
+        Waiter.until(Duration.ofSeconds(30), "Mailgate to answer", () -> api().get("/mail/v1/health", null).status() != 503);
     }
 
     @Override

@@ -31,9 +31,9 @@ public final class SmtpFaults implements AutoCloseable {
     private record Refusal(String reply, AtomicInteger timesLeft) {
     }
 
-    private SmtpFaults(int upstreamPort) throws IOException {
+    private SmtpFaults(int upstreamPort, javax.net.ServerSocketFactory sockets) throws IOException {
         this.upstreamPort = upstreamPort;
-        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.listener = sockets.createServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(this::accept, "smtp-faults");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -41,8 +41,16 @@ public final class SmtpFaults implements AutoCloseable {
 
     /** A proxy in front of the SMTP server on this port of 127.0.0.1. */
     public static SmtpFaults inFrontOf(int upstreamPort) {
+        return inFrontOf(upstreamPort, javax.net.ServerSocketFactory.getDefault());
+    }
+
+    /**
+     * The same, listening on sockets of this factory: with an SSLServerSocketFactory it is an SMTPS
+     * server with the factory's certificate in front of a plain one.
+     */
+    public static SmtpFaults inFrontOf(int upstreamPort, javax.net.ServerSocketFactory sockets) {
         try {
-            return new SmtpFaults(upstreamPort);
+            return new SmtpFaults(upstreamPort, sockets);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
