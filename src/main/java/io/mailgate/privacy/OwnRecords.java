@@ -160,7 +160,7 @@ public class OwnRecords {
 
     /**
      * Masks one delivered mail, field by field as the erasure covers it: the subject's addresses (and a
-     * failure reason, which may quote them), the content (subject, body, inputs; waiting renderings and
+     * failure reason, the last error and the per-recipient results, which may quote them), the content (subject, body, inputs; waiting renderings and
      * attachments are deleted), the open tracking. Idempotency keys and dead-letter payloads carry both
      * addresses and content: they go with either.
      */
@@ -169,15 +169,19 @@ public class OwnRecords {
         boolean fromSubject = email != null && address(mail.from()).equals(email);
         String from = coverage.addresses() && fromSubject ? masking.maskRequired(mail.from(), MAX_ADDRESS) : mail.from();
         boolean content = coverage.content();
+        boolean reasons = coverage.addresses() || content;
+        // The per-recipient results name addresses and quote servers' answers: they go with the addresses.
         handle.createUpdate("UPDATE mail SET from_address = ?, subject = ?, body = ?, "
-                        + (content ? "content = NULL, " : "") + "failure_reason = ?, "
+                        + (content ? "content = NULL, " : "") + "failure_reason = ?, last_error = ?, "
+                        + (coverage.addresses() ? "recipients_refused = NULL, recipients_pending = NULL, " : "")
                         + (coverage.behavior() ? "tracking_hash_sha = NULL, " : "") + "update_timestamp = ? WHERE id = ?")
                 .bind(0, from)
                 .bind(1, content ? masking.mask(mail.subject(), MAX_SUBJECT) : mail.subject())
                 .bind(2, content ? masking.mask(mail.body(), MAX_TEXT) : mail.body())
-                .bind(3, coverage.addresses() || content ? masking.mask(mail.failureReason().orElse(null), MAX_REASON)
-                        : mail.failureReason().orElse(null))
-                .bind(4, now).bind(5, mail.id())
+                .bind(3, reasons ? masking.mask(mail.failureReason().orElse(null), MAX_REASON) : mail.failureReason().orElse(null))
+                .bind(4, reasons ? masking.mask(mail.attempts().lastError().orElse(null), MAX_REASON)
+                        : mail.attempts().lastError().orElse(null))
+                .bind(5, now).bind(6, mail.id())
                 .execute();
         add(counts, "mails", 1);
         if (email != null && coverage.addresses()) {
