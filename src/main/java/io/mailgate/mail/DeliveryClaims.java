@@ -175,6 +175,22 @@ public class DeliveryClaims {
     }
 
     /**
+     * A provider whose circuit had opened is up again (a probe went through): the mails it deferred are
+     * due now, not at their next scheduled attempt, which may be an hour away. Mails are known by their
+     * last error, which names each provider an attempt tried. Returns how many were made due.
+     */
+    public int wakeDeferredBy(String provider) {
+        long now = clock.millis();
+        return jdbi.withHandle(handle -> handle.createUpdate("UPDATE mail SET next_attempt_at = ? WHERE status = ? "
+                        + "AND next_attempt_at > ? AND (LOWER(last_error) LIKE ?" + io.mailgate.platform.db.LikePatterns.ESCAPE
+                        + " OR LOWER(last_error) LIKE ?" + io.mailgate.platform.db.LikePatterns.ESCAPE + ")")
+                .bind(0, now).bind(1, QUEUED).bind(2, now)
+                .bind(3, io.mailgate.platform.db.LikePatterns.startingWith(provider + ": "))
+                .bind(4, io.mailgate.platform.db.LikePatterns.containing("; " + provider + ": "))
+                .execute());
+    }
+
+    /**
      * Mails to put back on the delivery queue: claimed by an instance whose lease ran out (it died
      * mid-send; the claim is released), or QUEUED with no wake-up for too long (a crash between store
      * and wake-up). Each is touched so that the next sweep, here or elsewhere, leaves it alone a while.

@@ -25,6 +25,7 @@ public class ProviderCircuits {
 
     private final CircuitBreakerRegistry registry;
     private final MeterRegistry meters;
+    private final java.util.function.Consumer<String> recovered;
     private final Map<String, LastError> lastErrors = new ConcurrentHashMap<>();
     /** The kamelet endpoint each provider was last called through: a new one is a changed config. */
     private final Map<String, String> endpoints = new ConcurrentHashMap<>();
@@ -33,8 +34,13 @@ public class ProviderCircuits {
     public record LastError(String description, Instant at) {
     }
 
-    public ProviderCircuits(DeliverySettings.Circuit settings, MeterRegistry meters) {
+    /**
+     * @param recovered told the key of a provider whose circuit closes again after a probe went through
+     *                  (its deferred mails need not wait for their schedule)
+     */
+    public ProviderCircuits(DeliverySettings.Circuit settings, MeterRegistry meters, java.util.function.Consumer<String> recovered) {
         this.meters = meters;
+        this.recovered = recovered;
         this.registry = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(settings.window())
@@ -111,6 +117,11 @@ public class ProviderCircuits {
     private CircuitBreaker breaker(String provider) {
         return registry.find(provider).orElseGet(() -> {
             CircuitBreaker breaker = registry.circuitBreaker(provider);
+            breaker.getEventPublisher().onStateTransition(event -> {
+                if (event.getStateTransition() == CircuitBreaker.StateTransition.HALF_OPEN_TO_CLOSED) {
+                    recovered.accept(provider);
+                }
+            });
             Gauge.builder("mailgate.provider.circuit.state", breaker, b -> switch (b.getState()) {
                         case OPEN, FORCED_OPEN -> 1;
                         case HALF_OPEN -> 2;

@@ -15,6 +15,8 @@ import io.mailgate.security.SecretBox;
  */
 public final class ProviderConfiguration {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProviderConfiguration.class);
+
     private final EmailConfigStore configs;
     private final Settings settings;
 
@@ -25,7 +27,9 @@ public final class ProviderConfiguration {
         ProviderRoutes routes = new ProviderRoutes(configs, platform.context().getRegistry(),
                 settings.delivery().smtpGreeting());
         platform.context().getPropertiesComponent().addPropertiesSource(routes);
-        ProviderCircuits circuits = platform.bind(new ProviderCircuits(settings.delivery().circuit(), platform.meters()));
+        ProviderCircuits circuits = platform.bind(new ProviderCircuits(settings.delivery().circuit(), platform.meters(),
+                provider -> LOG.info("Provider {} is up again: {} mail(s) it deferred are due now", provider,
+                        mail.claims().wakeDeferredBy(provider))));
         org.apache.camel.health.HealthCheckRegistry.get(platform.context()).register(new ProviderHealthCheck(circuits));
         platform.bind(new DeliveryPlanner(platform.context(), configs, routes, fallback(routes), mail.messages(), circuits));
     }

@@ -131,6 +131,40 @@ class MtaDeliveryIT {
     }
 
     @Test
+    void whenAProviderIsBackItsDeferredMailsGoAtOnceNotAtTheirNextScheduledAttempt() throws Exception {
+        faults.down(true);
+        // A schedule whose second wait is ten minutes: only the recovery can bring these mails back in time.
+        try (MailgateInstance slow = MailgateInstance.start(Map.of(
+                "mailgate.smtp.host", "127.0.0.1",
+                "mailgate.smtp.port", Integer.toString(faults.port()),
+                "mailgate.delivery.retry-schedule", "500ms,10m",
+                "mailgate.delivery.circuit.window", "4",
+                "mailgate.delivery.circuit.minimum-calls", "2",
+                "mailgate.delivery.circuit.open", "1s"))) {
+            Mails slowMails = new Mails(slow.api(), slow.api().rootToken());
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                ids.add(slowMails.send(mail("Back soon " + i)));
+            }
+            for (String id : ids) {
+                Waiter.until(Duration.ofSeconds(20), "mail " + id + " to wait for ten minutes", () -> {
+                    JsonNode found = slowMails.find(id);
+                    return found.has("next_attempt_timestamp")
+                            && found.get("next_attempt_timestamp").asLong() > System.currentTimeMillis() + 300_000;
+                });
+            }
+            faults.down(false);
+            Thread.sleep(1_100);
+            // The next mail is the circuit's probe; it goes through, and the provider counts as back.
+            slowMails.awaitStatus(slowMails.send(mail("Probe")), "sent");
+            for (String id : ids) {
+                JsonNode sent = slowMails.awaitStatus(id, "sent");
+                assertEquals(3, sent.get("attempts").asInt(), sent.toString());
+            }
+        }
+    }
+
+    @Test
     void aRefusedCcCostsOnlyItself() throws Exception {
         faults.refuse("typo@exmaple.com", "550 5.1.1 <typo@exmaple.com>: Recipient address rejected: User unknown", 100);
         String id = mails.send(Map.of("recipients", Map.of("to", List.of("good@example.com"), "cc", List.of("typo@exmaple.com")),
