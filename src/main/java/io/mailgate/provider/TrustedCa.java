@@ -85,24 +85,28 @@ final class TrustedCa {
         throw new GeneralSecurityException("no X.509 trust manager");
     }
 
+    private interface Check {
+        void with(X509TrustManager manager) throws CertificateException;
+    }
+
     /** Trusts a chain when either trust manager does. */
     private record Either(X509TrustManager first, X509TrustManager second) implements X509TrustManager {
 
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            try {
-                first.checkClientTrusted(chain, authType);
-            } catch (CertificateException e) {
-                second.checkClientTrusted(chain, authType);
-            }
+            either(manager -> manager.checkClientTrusted(chain, authType));
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            either(manager -> manager.checkServerTrusted(chain, authType));
+        }
+
+        private void either(Check check) throws CertificateException {
             try {
-                first.checkServerTrusted(chain, authType);
+                check.with(first);
             } catch (CertificateException e) {
-                second.checkServerTrusted(chain, authType);
+                check.with(second);
             }
         }
 
