@@ -31,6 +31,12 @@ public class DeliveryClaims {
     private final long startedAt;
     private final RecentMails recent;
     private volatile long lastRenewal;
+    /**
+     * The mail each delivery thread is working on now. Only these leases are renewed: a delivery that
+     * died before it finished (its exchange failed, the database went away) leaves no renewal behind, so
+     * its lease runs out and the sweep gives the mail to another attempt.
+     */
+    private final java.util.Map<Thread, String> working = new java.util.concurrent.ConcurrentHashMap<>();
 
     DeliveryClaims(Jdbi jdbi, Clock clock, DeliverySettings settings, String instanceId, RecentMails recent) {
         this.jdbi = jdbi;
@@ -53,6 +59,7 @@ public class DeliveryClaims {
      */
     public OutboundMail claim(String id) {
         long now = clock.millis();
+        working.remove(Thread.currentThread());
         return jdbi.withHandle(handle -> {
             int claimed = handle.createUpdate("UPDATE mail SET status = ?, claimed_at = ?, claimed_by = ?, lease_until = ?, "
                             + "attempts = attempts + 1, update_timestamp = ? "
@@ -64,6 +71,7 @@ public class DeliveryClaims {
             if (claimed == 0) {
                 return null;
             }
+            working.put(Thread.currentThread(), id);
             if (copy != null) {
                 return copy;
             }
@@ -75,15 +83,20 @@ public class DeliveryClaims {
         });
     }
 
-    /** Keeps this instance's claims alive: every third of the lease, however often it is called. */
+    /** Keeps the claims of the deliveries working now alive: every third of the lease, however often it is called. */
     public int renewLeases() {
         long now = clock.millis();
         if (now - lastRenewal < settings.leaseMillis() / 3) {
             return 0;
         }
         lastRenewal = now;
-        return jdbi.withHandle(handle -> handle.createUpdate("UPDATE mail SET lease_until = ? WHERE status = ? AND claimed_by = ?")
-                .bind(0, now + settings.leaseMillis()).bind(1, SENDING).bind(2, instanceId)
+        List<String> ids = List.copyOf(new java.util.HashSet<>(working.values()));
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return jdbi.withHandle(handle -> handle.createUpdate("UPDATE mail SET lease_until = ? WHERE status = ? AND claimed_by = ? "
+                        + "AND id IN (<ids>)")
+                .bind(0, now + settings.leaseMillis()).bind(1, SENDING).bind(2, instanceId).bindList("ids", ids)
                 .execute());
     }
 
@@ -93,6 +106,7 @@ public class DeliveryClaims {
      */
     public DeliveryOutcome.Result finish(DeliveryOutcome outcome) {
         Mail mail = outcome.outbound().mail();
+        working.remove(Thread.currentThread());
         String refused = RecipientLists.write(outcome.refused());
         return switch (outcome.result()) {
             case SENT -> {

@@ -21,8 +21,10 @@ public final class Database {
         HikariConfig config = new HikariConfig();
         config.setPoolName("mailgate-db");
         config.setMaximumPoolSize(settings.dbPoolSize());
-        // Fail the start within seconds when the database cannot be reached.
-        config.setConnectionTimeout(5_000);
+        // A request waits at most this long for a connection, then answers 503 (ErrorResponses); the
+        // start fails within seconds when the database cannot be reached.
+        config.setConnectionTimeout(settings.dbConnectionTimeoutMillis());
+        config.setExceptionOverrideClassName(BrokenConnections.class.getName());
         config.setInitializationFailTimeout(5_000);
         if (settings.usesPostgres()) {
             config.setJdbcUrl(settings.dbUrl());

@@ -85,17 +85,32 @@ public class ErrorResponses {
         return clientError(exception) instanceof ApiException api && api.status() == 401 ? "Bearer" : null;
     }
 
-    /** Camel wraps what a bean throws (in a bean expression, a type conversion ...): find our error inside. */
+    /**
+     * Camel wraps what a bean throws (in a bean expression, a type conversion ...): find our error inside.
+     * A database that cannot be reached (no connection within the pool's timeout, a connection
+     * refused or lost) is not the client's fault nor a bug: it becomes a 503 with Retry-After.
+     */
     static Throwable clientError(Throwable exception) {
         for (Throwable t = exception; t != null; t = t.getCause()) {
             if (t instanceof ApiException) {
                 return t;
+            }
+            if (databaseUnavailable(t)) {
+                return DATABASE_UNAVAILABLE;
             }
             if (t.getCause() == t) {
                 break;
             }
         }
         return exception;
+    }
+
+    private static final ApiException DATABASE_UNAVAILABLE = new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
+            "The database cannot be reached; try again shortly", Map.of("retry_after", 5), List.of());
+
+    /** SQLSTATE class 08 is "connection exception"; a pool that gave no connection in time throws the transient kind. */
+    private static boolean databaseUnavailable(Throwable t) {
+        return t instanceof java.sql.SQLException sql && io.mailgate.platform.db.BrokenConnections.isBroken(sql);
     }
 
     private static void logUnexpected(Exception exception) {
