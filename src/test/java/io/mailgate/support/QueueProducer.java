@@ -47,8 +47,17 @@ public final class QueueProducer implements AutoCloseable {
     }
 
     public void sendTo(String queue, String body, Map<String, String> properties) {
+        sendTo(queue, body, properties, DeliveryMode.PERSISTENT);
+    }
+
+    /** As a producer that does not ask for durability (AMQP's default): returns once the broker accepted it. */
+    public void sendNonPersistent(String body, Map<String, String> properties) {
+        sendTo(SEND_QUEUE, body, properties, DeliveryMode.NON_PERSISTENT);
+    }
+
+    private void sendTo(String queue, String body, Map<String, String> properties, int deliveryMode) {
         TextMessage message = context.createTextMessage(body);
-        JMSProducer producer = context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT);
+        JMSProducer producer = context.createProducer().setDeliveryMode(deliveryMode);
         properties.forEach(producer::setProperty);
         producer.send(context.createQueue(queue), message);
     }

@@ -139,6 +139,8 @@ public class Broker extends ServiceSupport {
                 // A paged backlog is read back a few thousand messages ahead, not 20 MB (the default).
                 .setMaxReadPageBytes(2 * 1024 * 1024)
                 .setPrefetchPageBytes(1024 * 1024));
+        // What other services drop on the ingress queues is stored as REST's mails are, durable or not.
+        config.registerBrokerPlugin(new DurableIngress(java.util.Set.of(settings.queues().send(), settings.queues().privacy())));
         embedded = new EmbeddedActiveMQ();
         embedded.setConfiguration(config);
         embedded.start();
