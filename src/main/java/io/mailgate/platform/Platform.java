@@ -65,6 +65,8 @@ public final class Platform {
             System.setProperty("jakarta.mail.util.StreamProvider", "org.eclipse.angus.mail.util.MailStreamProvider");
         }
         Settings settings = Settings.from(context.getPropertiesComponent());
+        io.mailgate.platform.LogMasking.hide(java.util.Arrays.asList(settings.dbPassword(), settings.brokerPassword(),
+                settings.smtpPassword(), settings.rootClientSecret(), settings.encryptionKey()));
         ensurePortFree(settings.httpHost(), settings.httpPort(), "MAILGATE_HTTP_PORT");
         if (settings.embeddedBroker()) {
             ensurePortFree(settings.brokerHost(), settings.brokerPort(), "MAILGATE_BROKER_PORT");

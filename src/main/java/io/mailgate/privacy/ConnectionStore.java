@@ -80,6 +80,7 @@ public class ConnectionStore {
         values.put("url", secrets.url());
         values.put("to_email", secrets.toEmail());
         values.put("test_email", secrets.testEmail());
+        io.mailgate.platform.LogMasking.hide(values.values());
         String sealed = secretBox.encrypt(json.write(values), "connection:" + key);
         jdbi.useHandle(handle -> handle.createUpdate("UPDATE connection_config SET secrets = ?, updated_at = ? WHERE connection_key = ?")
                 .bind(0, sealed).bind(1, clock.millis()).bind(2, key)
@@ -193,6 +194,7 @@ public class ConnectionStore {
 
     private EmailConnector.ConnectionSecrets secrets(String key, String sealed) {
         Map<String, String> values = json.read(secretBox.decrypt(sealed, "connection:" + key), STRINGS);
+        io.mailgate.platform.LogMasking.hide(values.values());
         return new EmailConnector.ConnectionSecrets(values.get("url"), values.get("to_email"), values.get("test_email"));
     }
 }

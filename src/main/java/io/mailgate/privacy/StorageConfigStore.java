@@ -70,6 +70,7 @@ public class StorageConfigStore {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("aws_access_key_id", secrets.accessKeyId());
         values.put("aws_secret_access_key", secrets.secretAccessKey());
+        io.mailgate.platform.LogMasking.hide(values.values());
         String sealed = secretBox.encrypt(json.write(values), "storage:" + key);
         jdbi.useHandle(handle -> handle.createUpdate("UPDATE storage_config SET secrets = ?, version = version + 1, updated_at = ? "
                         + "WHERE storage_key = ?")
@@ -114,6 +115,7 @@ public class StorageConfigStore {
         String sealed = rows.getString("secrets");
         Optional<StorageConfig.S3Secrets> secrets = Optional.ofNullable(sealed).map(s -> {
             Map<String, String> values = json.read(secretBox.decrypt(s, "storage:" + key), STRINGS);
+            io.mailgate.platform.LogMasking.hide(values.values());
             return new StorageConfig.S3Secrets(values.get("aws_access_key_id"), values.get("aws_secret_access_key"));
         });
         return new StorageConfig(key, rows.getString("name"), rows.getString("type"), json.read(rows.getString("details"), OBJECT),

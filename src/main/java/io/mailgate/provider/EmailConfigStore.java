@@ -78,6 +78,7 @@ public class EmailConfigStore {
     }
 
     public void putSecrets(EmailConfig config, Map<String, String> secrets) {
+        io.mailgate.platform.LogMasking.hide(secrets.values());
         String sealed = secretBox.encrypt(json.write(secrets), config.id());
         jdbi.useHandle(handle -> handle.createUpdate(
                         "UPDATE email_config SET secrets = ?, version = version + 1, updated_at = ? WHERE id = ?")
@@ -90,6 +91,10 @@ public class EmailConfigStore {
     public Map<String, String> secrets(EmailConfig config) {
         return config.encryptedSecrets()
                 .map(sealed -> (Map<String, String>) json.read(secretBox.decrypt(sealed, config.id()), STRINGS))
+                .map(secrets -> {
+                    io.mailgate.platform.LogMasking.hide(secrets.values());
+                    return secrets;
+                })
                 .orElse(Map.of());
     }
 
