@@ -85,7 +85,7 @@ public final class Platform {
         platform.bind(platform.json);
         platform.bind(new ErrorResponses(platform.json));
         context.addStartupListener(new UnknownPaths(platform.json, settings.httpPort()));
-        new io.mailgate.platform.http.StartupGate(platform.json).install(context);
+        new io.mailgate.platform.http.StartupGate(platform.json, settings.httpReadTimeoutMillis()).install(context);
         return platform;
     }
 

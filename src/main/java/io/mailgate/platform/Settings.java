@@ -15,6 +15,7 @@ import io.mailgate.privacy.PrivacySettings;
 public record Settings(
         String httpHost,
         int httpPort,
+        int httpReadTimeoutMillis,
         Path dataDir,
         String dbUrl,
         String dbUser,
@@ -41,6 +42,7 @@ public record Settings(
         String publicUrl,
         String encryptionKey,
         DeliverySettings delivery,
+        Path outboxAllowedRoot,
         int idempotencyTtlHours,
         PrivacySettings privacy) {
 
@@ -70,6 +72,7 @@ public record Settings(
         return new Settings(
                 p.text("mailgate.http.host"),
                 p.integer("mailgate.http.port", 0, 65535),
+                p.integer("mailgate.http.read-timeout-ms", 100, 600_000),
                 Path.of(p.text("mailgate.data-dir")).toAbsolutePath().normalize(),
                 p.text("mailgate.db.url"),
                 p.text("mailgate.db.user"),
@@ -110,6 +113,7 @@ public record Settings(
                         p.text("mailgate.delivery.instance-id"),
                         p.text("mailgate.mail.message-id-domain"),
                         p.text("mailgate.smtp.greeting")),
+                outboxRoot(p.text("mailgate.outbox.allowed-root"), p.text("mailgate.data-dir")),
                 p.integer("mailgate.idempotency.ttl-hours", 1, 24 * 365),
                 new PrivacySettings(
                         p.bool("mailgate.privacy.identity-verification-required"),
@@ -121,6 +125,10 @@ public record Settings(
                         p.integer("mailgate.privacy.download-link-ttl-days", 1, PrivacySettings.MAX_DOWNLOAD_LINK_DAYS),
                         p.text("mailgate.storage.s3.endpoint"),
                         p.text("mailgate.storage.s3.region")));
+    }
+
+    private static Path outboxRoot(String configured, String dataDir) {
+        return Path.of(configured.isBlank() ? dataDir : configured).toAbsolutePath().normalize();
     }
 
     public boolean usesPostgres() {

@@ -22,6 +22,7 @@ public final class ProviderConfiguration {
 
     public ProviderConfiguration(Platform platform, SecretBox secretBox, MailConfiguration mail) {
         settings = platform.settings();
+        OutboxType.allowUnder(settings.outboxAllowedRoot());
         configs = new EmailConfigStore(platform.jdbi(), platform.json(), secretBox, platform.clock());
         platform.bind(new EmailConfigEndpoints(platform.json(), configs, new EmailConfigRequests(platform.json())));
         ProviderRoutes routes = new ProviderRoutes(configs, platform.context().getRegistry(),

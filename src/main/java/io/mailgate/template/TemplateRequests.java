@@ -82,6 +82,10 @@ public class TemplateRequests {
                 throw ApiException.fieldFormat("outputs." + output.getKey(), "outputs." + output.getKey()
                         + " must be a string of at most " + MAX_OUTPUT + " characters");
             }
+            if (output.getKey().equals("subject") && io.mailgate.mail.Headers.hasControlCharacters(output.getValue().asText())) {
+                throw ApiException.fieldFormat("outputs.subject", "outputs.subject becomes a header: it must be one line, "
+                        + "without control characters");
+            }
             outputs.put(output.getKey(), output.getValue().asText());
         }
         return outputs;

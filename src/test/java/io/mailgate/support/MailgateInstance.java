@@ -59,6 +59,8 @@ public final class MailgateInstance implements AutoCloseable {
         // Deferred mails come back within a fraction of a second, as often as they are looked for.
         all.put("mailgate.delivery.retry-schedule", "100ms,200ms,400ms");
         all.put("mailgate.delivery.poll-interval-ms", "100");
+        // Tests write outboxes into their own temporary directories.
+        all.put("mailgate.outbox.allowed-root", "/");
         all.putAll(database.properties());
         all.putAll(properties);
 

@@ -16,23 +16,41 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.AuthenticationHandler;
 
 /**
- * Until every route has started, every request is answered 503 with a JSON error and Retry-After: the
- * HTTP server listens before Camel has added the REST routes, and a path answered 404 or 405 in that
- * moment is final to clients and SDKs. The gate is the first handler of the server's router, installed
+ * The first handler of every request. Until every route has started, and from the moment Mailgate
+ * stops, every request is answered 503 with a JSON error and Retry-After: the HTTP server listens
+ * before Camel has added the REST routes, and a path answered 404 or 405 in that moment is final to
+ * clients and SDKs. A path with a "." or ".." segment is answered 404 rather than routed as the path
+ * it normalises to, and a request whose body does not arrive within the read timeout gets 408 and its
+ * connection closed. The gate is the first handler of the server's router, installed
  * through platform-http-vertx's authentication hook (the one way to add a handler before the server
  * listens); once the context has fully started it passes every request on.
  */
 public final class StartupGate extends LifecycleStrategySupport implements ExtendedStartupListener {
 
     private static final String RETRY_AFTER_SECONDS = "2";
+    /** A "." or ".." path segment, also percent-encoded: Vert.x would route the normalised path. */
+    private static final java.util.regex.Pattern DOT_SEGMENT = java.util.regex.Pattern.compile(
+            "(^|/)(\\.|%2[eE]){1,2}(/|$)");
 
-    private final String body;
+    private final Json json;
+    private final String starting;
+    private final String stopping;
+    private final long readTimeoutMillis;
     private volatile boolean open;
+    private volatile boolean stopped;
 
-    public StartupGate(Json json) {
-        this.body = json.write(Map.of("code", ErrorCode.SERVICE_UNAVAILABLE.code(),
+    /** @param readTimeoutMillis how long a request's body may take to arrive; then 408 and the connection is closed */
+    public StartupGate(Json json, long readTimeoutMillis) {
+        this.json = json;
+        this.readTimeoutMillis = readTimeoutMillis;
+        this.starting = unavailable(json, "Mailgate is starting");
+        this.stopping = unavailable(json, "Mailgate is stopping");
+    }
+
+    private static String unavailable(Json json, String what) {
+        return json.write(Map.of("code", ErrorCode.SERVICE_UNAVAILABLE.code(),
                 "name", ErrorCode.SERVICE_UNAVAILABLE.exceptionName(),
-                "message", "Mailgate is starting; try again in a moment", "detail", "Mailgate is starting"));
+                "message", what + "; try again in a moment", "detail", what));
     }
 
     /** Installs the gate on the HTTP server, whether camel-main made it already or makes it later. */
@@ -40,10 +58,16 @@ public final class StartupGate extends LifecycleStrategySupport implements Exten
         MainHttpServer server = context.hasService(MainHttpServer.class);
         if (server != null) {
             gate(server);
-        } else {
-            context.addLifecycleStrategy(this);
         }
+        context.addLifecycleStrategy(this);
         context.addStartupListener(this);
+    }
+
+    /** From the moment Camel begins to stop, requests are answered 503 (with a body) instead of reaching stopping routes. */
+    @Override
+    public void onContextStopping(CamelContext context) {
+        stopped = true;
+        open = false;
     }
 
     @Override
@@ -76,12 +100,33 @@ public final class StartupGate extends LifecycleStrategySupport implements Exten
     }
 
     private void handle(RoutingContext routing) {
-        if (open) {
-            routing.next();
+        if (!open) {
+            routing.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+                    .putHeader("Retry-After", RETRY_AFTER_SECONDS).end(stopped ? stopping : starting);
             return;
         }
-        routing.response().setStatusCode(503).putHeader("Content-Type", "application/json")
-                .putHeader("Retry-After", RETRY_AFTER_SECONDS).end(body);
+        String path = routing.request().path();
+        if (path != null && DOT_SEGMENT.matcher(path).find()) {
+            // DELETE …/dataset/.. must not become a DELETE of the connection itself.
+            routing.response().setStatusCode(404).putHeader("Content-Type", "application/json")
+                    .end(UnknownPaths.notFound(json, path));
+            return;
+        }
+        if (!routing.request().isEnded()) {
+            long timer = routing.vertx().setTimer(readTimeoutMillis, id -> {
+                if (!routing.request().isEnded()) {
+                    if (!routing.response().headWritten()) {
+                        routing.response().setStatusCode(408).putHeader("Content-Type", "application/json")
+                                .putHeader("Connection", "close").end(json.write(Map.of("code", ErrorCode.BODY_FORMAT.code(),
+                                        "name", ErrorCode.BODY_FORMAT.exceptionName(),
+                                        "message", "The request body did not arrive in time", "detail", "Request Timeout")));
+                    }
+                    routing.request().connection().close();
+                }
+            });
+            routing.addEndHandler(done -> routing.vertx().cancelTimer(timer));
+        }
+        routing.next();
     }
 
     /** Makes the gate's handler; an authentication handler in name only, it never authenticates. */

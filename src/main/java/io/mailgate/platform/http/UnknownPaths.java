@@ -46,6 +46,13 @@ public final class UnknownPaths implements ExtendedStartupListener {
         }
     }
 
+    /** The 404 body of a path, in the dialect of its API family. */
+    static String notFound(Json json, String path) {
+        boolean fidesops = path != null && (path.equals(FIDESOPS) || path.startsWith(FIDESOPS + "/"));
+        return json.write(fidesops ? Map.of("detail", "Not Found") : Map.of("code", ErrorCode.RESOURCE_UNKNOWN.code(),
+                "name", ErrorCode.RESOURCE_UNKNOWN.exceptionName(), "message", "No resource at this path"));
+    }
+
     private void answer(RoutingContext routing, int status) {
         if (routing.response().headWritten()) {
             return;

@@ -134,6 +134,10 @@ public class V1TemplateEndpoints {
                 : current == null ? null : current.description();
         V1Schema schema = root.has("schema") ? V1Schema.parseRoot(root.get("schema")) : current.schema();
         Map<String, String> fields = root.has("fields") ? fields(root.get("fields")) : current.fields();
+        if (fields.get("subject") != null && io.mailgate.mail.Headers.hasControlCharacters(fields.get("subject"))) {
+            throw ApiException.fieldFormat("fields.subject", "fields.subject becomes a header: it must be one line, "
+                    + "without control characters");
+        }
         V1Templates.parse(fields);
         return new V1Template(null, name, description, schema, fields, 0, 0);
     }
