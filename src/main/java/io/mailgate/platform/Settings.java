@@ -53,7 +53,12 @@ public record Settings(
     public enum SmtpSecurity { NONE, STARTTLS, TLS }
 
     /** Failed logins a user name or a client may have before it must wait, and the first wait (it doubles). */
-    public record LoginLimits(int maxFailures, long lockoutSeconds) {
+    /**
+     * @param maxFailures          failed logins of a user before the wait (ten times as many for a client)
+     * @param addressMaxFailures   failed logins, privacy requests and wrong codes from one source address
+     * @param identityMailsPerHour verification mails one identity may get before it must wait
+     */
+    public record LoginLimits(int maxFailures, long lockoutSeconds, int addressMaxFailures, int identityMailsPerHour) {
     }
 
     /** The queues Mailgate reads and writes: their names live in application.properties only. */
@@ -90,7 +95,9 @@ public record Settings(
                 p.text("mailgate.security.root-client-secret"),
                 p.integer("mailgate.security.token-ttl-seconds", 1, Integer.MAX_VALUE),
                 new LoginLimits(p.integer("mailgate.security.login-max-failures", 1, 1000),
-                        p.integer("mailgate.security.login-lockout-seconds", 1, 86_400)),
+                        p.integer("mailgate.security.login-lockout-seconds", 1, 86_400),
+                        p.integer("mailgate.security.address-max-failures", 1, 1_000_000),
+                        p.integer("mailgate.privacy.verification-mails-per-identity", 1, 1_000_000)),
                 p.text("mailgate.smtp.host"),
                 p.integer("mailgate.smtp.port", 1, 65535),
                 p.text("mailgate.smtp.username"),

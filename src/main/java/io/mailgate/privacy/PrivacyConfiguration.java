@@ -36,7 +36,7 @@ public final class PrivacyConfiguration {
         platform.bind(new AccessPackages(platform.jdbi(), json, requests, policies, storages, s3, ownRecords, taxonomy, secretBox,
                 settings, platform.settings().dataDir(), platform.settings().publicUrl(), platform.clock()));
         platform.bind(new PrivacyRequests(json, requests, policies, settings, providers::canSendMail,
-                security::username, policyEndpoints::view));
+                security::username, policyEndpoints::view, security.throttle()));
         platform.bind(new PrivacyNotices(json, requests));
         platform.bind(new ErasureFulfillment(json, connections, policies, taxonomy, providers::canSendMail));
         platform.bind(new ErasureInstructions());

@@ -32,6 +32,7 @@ public class PrivacyRequests {
     static final int MAX_BULK = 50;
     private static final Pattern CODE = Pattern.compile("[0-9]{6}");
 
+    private final io.mailgate.security.LoginThrottle throttle;
     private final Json json;
     private final PrivacyRequestStore store;
     private final PolicyStore policies;
@@ -47,8 +48,9 @@ public class PrivacyRequests {
      */
     public PrivacyRequests(Json json, PrivacyRequestStore store, PolicyStore policies, PrivacySettings settings,
                            java.util.function.BooleanSupplier validEmailConfig, Function<String, Optional<String>> usernames,
-                           Function<Policy, Map<String, Object>> policyViews) {
+                           Function<Policy, Map<String, Object>> policyViews, io.mailgate.security.LoginThrottle throttle) {
         this.policyViews = policyViews;
+        this.throttle = throttle;
         this.json = json;
         this.store = store;
         this.policies = policies;
@@ -57,10 +59,17 @@ public class PrivacyRequests {
         this.usernames = usernames;
     }
 
-    /** POST /api/v1/privacy-request (public): up to 50 requests. */
-    public Outcome create(Object body) {
+    /**
+     * POST /api/v1/privacy-request (public): up to 50 requests. Public, so limited: an address that made
+     * too many requests waits (429), and an identity gets at most three verification mails an hour (the
+     * item fails, no mail goes out), so that no one can mail-bomb an address through Mailgate.
+     */
+    public Outcome create(Object body, Object remote) {
+        String address = io.mailgate.security.LoginThrottle.address(remote);
+        throttle.check(address);
         JsonNode items = Bodies.json(json.mapper(), body);
         PrivacyRequestBodies.checkCreate(items, settings.identityVerificationRequired());
+        throttle.failed(address);
         BulkAnswer answer = new BulkAnswer();
         List<Notice> notices = new ArrayList<>();
         List<PrivacyRequest> toRun = new ArrayList<>();
@@ -79,6 +88,11 @@ public class PrivacyRequests {
                 answer.failed("Identity verification needs an email to send the code to", item);
                 continue;
             }
+            String mailed = identity.get("email") == null ? null : io.mailgate.security.LoginThrottle.identity(identity.get("email"));
+            if (mailed != null && throttle.blocked(mailed)) {
+                answer.failed("Too many privacy requests for this identity; try again later", item);
+                continue;
+            }
             String status = settings.identityVerificationRequired() ? PrivacyRequest.UNVERIFIED : PrivacyRequest.PENDING;
             String id = store.create(item.hasNonNull("external_id") ? item.get("external_id").asText() : null, status,
                     policy.get().key(), identity, item.hasNonNull("language") ? item.get("language").asText() : null,
@@ -92,6 +106,9 @@ public class PrivacyRequests {
                 answer.failed("Verification email could not be sent.", data);
                 continue;
             }
+            if (mailed != null) {
+                throttle.failed(mailed);
+            }
             if (settings.identityVerificationRequired()) {
                 notices.add(verificationNotice(request));
             } else {
@@ -103,7 +120,9 @@ public class PrivacyRequests {
     }
 
     /** POST /{id}/verify {"code"}: 404 unknown, 400 wrong status or no valid code, 403 wrong code. */
-    public Outcome verify(String id, Object body) {
+    public Outcome verify(String id, Object body, Object remote) {
+        String address = io.mailgate.security.LoginThrottle.address(remote);
+        throttle.check(address);
         PrivacyRequest request = find(id);
         JsonNode root = Bodies.jsonObject(json.mapper(), body);
         if (!root.path("code").isTextual() && !root.path("code").isNumber()) {
@@ -121,6 +140,7 @@ public class PrivacyRequests {
             throw new ApiException(ErrorCode.BAD_REQUEST, "Identification code expired for " + id + ".");
         }
         if (!CODE.matcher(code).matches() || !Secrets.constantTimeEquals(state.get().hash(), Secrets.sha256(id + ":" + code))) {
+            throttle.failed(address);
             int attempts = store.failAttempt(id);
             if (attempts >= PrivacySettings.MAX_CODE_ATTEMPTS) {
                 store.deleteCode(id);

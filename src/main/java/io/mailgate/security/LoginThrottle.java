@@ -12,10 +12,12 @@ import io.mailgate.platform.http.ApiException;
 import io.mailgate.platform.http.ErrorCode;
 
 /**
- * Slows down password guessing, per user name and per client, across every instance (the counts are
- * in the database): after {@code maxFailures} failed logins in a row (ten times as many for a client,
- * which serves many users) a subject must wait {@code lockoutSeconds}, doubled with each further
- * failure up to a day. Failures an hour apart do not add up. A locked subject is refused
+ * Slows down password guessing, per user name, per client and per source address, across every
+ * instance (the counts are in the database): after {@code maxFailures} failed logins in a row (ten
+ * times as many for a client or an address, which serve many users) a subject must wait
+ * {@code lockoutSeconds}, doubled with each further failure up to a day. The same counts limit the
+ * public privacy-request endpoints: verification mails per identity (three an hour) and requests and
+ * wrong codes per address, so that no one can mail-bomb an address through Mailgate. Failures an hour apart do not add up. A locked subject is refused
  * with 429 and Retry-After before its password is even checked, so a guess during the wait tells
  * nothing. A successful login clears the user's count.
  */
@@ -43,6 +45,25 @@ public class LoginThrottle {
 
     public static String client(String clientId) {
         return "client:" + clientId;
+    }
+
+    /** The address a request came from (Vert.x's remote address), without its port. */
+    public static String address(Object remote) {
+        String text = remote instanceof io.vertx.core.net.SocketAddress socket ? socket.hostAddress()
+                : remote == null ? "unknown" : remote.toString();
+        return "address:" + (text == null ? "unknown" : text.length() > 64 ? text.substring(0, 64) : text);
+    }
+
+    /** An identity (an email address) privacy requests are made for: it gets at most a few verification mails. */
+    public static String identity(String email) {
+        // Hashed: the count must not keep the address an erasure removes everywhere else.
+        return "identity:" + Secrets.sha256(email.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** True when the subject must still wait (for callers that answer per item rather than with a 429). */
+    public boolean blocked(String subject) {
+        OptionalLong until = blockedUntil(subject);
+        return until.isPresent() && until.getAsLong() > clock.millis();
     }
 
     /** Refuses with 429 (Retry-After in the details) when any of the subjects must still wait. */
@@ -106,6 +127,12 @@ public class LoginThrottle {
     }
 
     private int threshold(String subject) {
+        if (subject.startsWith("identity:")) {
+            return limits.identityMailsPerHour();
+        }
+        if (subject.startsWith("address:")) {
+            return limits.addressMaxFailures();
+        }
         return subject.startsWith("client:") ? limits.maxFailures() * CLIENT_FACTOR : limits.maxFailures();
     }
 

@@ -11,6 +11,7 @@ public final class SecurityConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(SecurityConfiguration.class);
 
+    private final LoginThrottle throttle;
     private final SecretBox secretBox;
     private final Users users;
 
@@ -21,11 +22,16 @@ public final class SecurityConfiguration {
         Clients clients = new Clients(platform.jdbi(), tokens, settings.effectiveRootClientId(),
                 settings.effectiveRootClientSecret());
         users = new Users(platform.jdbi(), tokens, platform.clock());
-        LoginThrottle throttle = new LoginThrottle(platform.jdbi(), settings.loginLimits(), platform.clock());
+        throttle = new LoginThrottle(platform.jdbi(), settings.loginLimits(), platform.clock());
         platform.bind(new Access(tokens));
         platform.bind(new TokenEndpoints(clients, tokens, users, throttle, platform.json()));
         platform.bind(new UserEndpoints(users, tokens, throttle, platform.json()));
         secretBox = SecretBox.open(settings.encryptionKey(), settings.dataDir());
+    }
+
+    /** The counts that slow down guessing and flooding, for the public privacy endpoints too. */
+    public LoginThrottle throttle() {
+        return throttle;
     }
 
     public SecretBox secretBox() {

@@ -33,7 +33,7 @@ public class TokenEndpoints {
     }
 
     /** fidesops: form fields (or HTTP Basic) in, bearer token out; wrong secrets count against the client. */
-    public String fidesopsToken(Object body, Object authorization) {
+    public String fidesopsToken(Object body, Object authorization, Object remote) {
         Map<String, String> fields = formOrJson(body);
         Credentials credentials = credentials(fields, authorization);
         if (credentials.clientId() == null || credentials.clientSecret() == null) {
@@ -41,9 +41,10 @@ public class TokenEndpoints {
             throw ApiException.validation(List.of("body", missing), "field required");
         }
         String subject = LoginThrottle.client(credentials.clientId());
-        throttle.check(subject);
+        String address = LoginThrottle.address(remote);
+        throttle.check(subject, address);
         Principal principal = clients.authenticate(credentials.clientId(), credentials.clientSecret()).orElseThrow(() -> {
-            throttle.failed(subject);
+            throttle.failed(subject, address);
             return new ApiException(ErrorCode.AUTHENTICATION_FAILURE, "Authentication Failure");
         });
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -58,7 +59,7 @@ public class TokenEndpoints {
      * authenticates the client (body fields or HTTP Basic); a refresh token only works for the client
      * it was issued to (RFC 6749 §6); a user's token holds the user's scopes that the client also holds.
      */
-    public String extraHorizonToken(Object body, Object authorization) {
+    public String extraHorizonToken(Object body, Object authorization, Object remote) {
         Map<String, String> fields = formOrJson(body);
         String grant = fields.get("grant_type");
         if (grant == null) {
@@ -68,9 +69,10 @@ public class TokenEndpoints {
             throw new ApiException(ErrorCode.UNSUPPORTED_GRANT, "grant_type must be password, refresh_token or client_credentials",
                     Map.of("error", "unsupported_grant_type"), List.of("body", "grant_type"));
         }
-        Principal client = authenticateClient(credentials(fields, authorization));
+        String address = LoginThrottle.address(remote);
+        Principal client = authenticateClient(credentials(fields, authorization), address);
         Principal principal = switch (grant) {
-            case "password" -> passwordGrant(client, fields);
+            case "password" -> passwordGrant(client, fields, address);
             case "refresh_token" -> refreshGrant(client, fields);
             default -> client;
         };
@@ -86,19 +88,19 @@ public class TokenEndpoints {
         return json.write(answer);
     }
 
-    private Principal authenticateClient(Credentials credentials) {
+    private Principal authenticateClient(Credentials credentials, String address) {
         if (credentials.clientId() == null || credentials.clientSecret() == null) {
             throw missing(credentials.clientId() == null ? "client_id" : "client_secret");
         }
         String subject = LoginThrottle.client(credentials.clientId());
-        throttle.check(subject);
+        throttle.check(subject, address);
         return clients.authenticate(credentials.clientId(), credentials.clientSecret()).orElseThrow(() -> {
-            throttle.failed(subject);
+            throttle.failed(subject, address);
             return oauthError(ErrorCode.AUTHENTICATION_FAILURE, "invalid_client", "The client credentials are wrong");
         });
     }
 
-    private Principal passwordGrant(Principal client, Map<String, String> fields) {
+    private Principal passwordGrant(Principal client, Map<String, String> fields, String address) {
         String username = fields.get("username");
         String password = fields.get("password");
         if (username == null || password == null) {
@@ -109,7 +111,7 @@ public class TokenEndpoints {
         }
         String userSubject = LoginThrottle.user(Users.normalize(username));
         String clientSubject = LoginThrottle.client(client.clientId());
-        throttle.check(userSubject, clientSubject);
+        throttle.check(userSubject, clientSubject, address);
         Users.User user = users.findByUsername(username).orElse(null);
         boolean valid;
         if (user == null) {
@@ -119,7 +121,7 @@ public class TokenEndpoints {
             valid = Passwords.matches(password, user.passwordHash());
         }
         if (!valid) {
-            throttle.failed(userSubject, clientSubject);
+            throttle.failed(userSubject, clientSubject, address);
             throw oauthError(ErrorCode.AUTHENTICATION_FAILURE, "invalid_grant", "This password email combination is unknown");
         }
         throttle.succeeded(userSubject);

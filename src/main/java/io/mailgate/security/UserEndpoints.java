@@ -101,16 +101,17 @@ public class UserEndpoints {
     }
 
     /** POST /api/v1/login {"username","password" (base64)} → {"user_data", "token_data": {"access_token"}}. */
-    public String login(Object body) {
+    public String login(Object body, Object remote) {
         JsonNode root = object(body, Set.of("username", "password"));
         String username = Users.normalize(required(root, "username"));
         String password = decode(required(root, "password"), "password");
         String subject = LoginThrottle.user(username);
-        throttle.check(subject);
+        String address = LoginThrottle.address(remote);
+        throttle.check(subject, address);
         Users.User user = users.findByUsername(username).orElse(null);
         boolean valid = user != null ? Passwords.matches(password, user.passwordHash()) : burn(password);
         if (!valid) {
-            throttle.failed(subject);
+            throttle.failed(subject, address);
             throw new ApiException(ErrorCode.LOGIN_FAILED, "Incorrect username or password.");
         }
         throttle.succeeded(subject);

@@ -61,6 +61,9 @@ public final class MailgateInstance implements AutoCloseable {
         all.put("mailgate.delivery.poll-interval-ms", "100");
         // Tests write outboxes into their own temporary directories.
         all.put("mailgate.outbox.allowed-root", "/");
+        // Every test runs from 127.0.0.1, many against one PostgreSQL: the abuse limits are tested on their own.
+        all.put("mailgate.security.address-max-failures", "1000000");
+        all.put("mailgate.privacy.verification-mails-per-identity", "1000000");
         all.putAll(database.properties());
         all.putAll(properties);
 
