@@ -39,6 +39,7 @@ public record Settings(
         SmtpSecurity smtpSecurity,
         String mailFrom,
         int maxMessageBytes,
+        int maxBacklog,
         String publicUrl,
         String encryptionKey,
         DeliverySettings delivery,
@@ -105,6 +106,7 @@ public record Settings(
                 p.smtpSecurity("mailgate.smtp.security"),
                 p.text("mailgate.mail.from"),
                 p.integer("mailgate.mail.max-message-bytes", 1024, Integer.MAX_VALUE),
+                p.integer("mailgate.mail.max-backlog", 1, Integer.MAX_VALUE),
                 p.text("mailgate.public-url"),
                 p.text("mailgate.encryption-key"),
                 new DeliverySettings(

@@ -165,6 +165,31 @@ class MtaDeliveryIT {
     }
 
     @Test
+    void aFullBacklogAnswers503UntilItDrains() throws Exception {
+        faults.down(true);
+        try (MailgateInstance small = MailgateInstance.start(Map.of(
+                "mailgate.smtp.host", "127.0.0.1",
+                "mailgate.smtp.port", Integer.toString(faults.port()),
+                "mailgate.mail.max-backlog", "5",
+                "mailgate.delivery.retry-schedule", "300ms",
+                "mailgate.delivery.circuit.open", "500ms"))) {
+            Api smallApi = small.api();
+            String smallToken = smallApi.rootToken();
+            for (int i = 0; i < 5; i++) {
+                assertEquals(200, smallApi.postJson("/mail/v1/", smallToken, mail("Backlog " + i)).status());
+            }
+            Thread.sleep(1_100);
+            Api.Response refused = smallApi.postJson("/mail/v1/", smallToken, mail("One too many"));
+            assertEquals(503, refused.status(), refused.body());
+            assertEquals("SERVICE_UNAVAILABLE_EXCEPTION", refused.json().get("name").asText());
+            assertTrue(refused.headers().keySet().stream().anyMatch(h -> h.equalsIgnoreCase("Retry-After")));
+            faults.down(false);
+            Waiter.until(Duration.ofSeconds(30), "the backlog to drain and sends to be taken again",
+                    () -> smallApi.postJson("/mail/v1/", smallToken, mail("After")).status() == 200);
+        }
+    }
+
+    @Test
     void aRefusedCcCostsOnlyItself() throws Exception {
         faults.refuse("typo@exmaple.com", "550 5.1.1 <typo@exmaple.com>: Recipient address rejected: User unknown", 100);
         String id = mails.send(Map.of("recipients", Map.of("to", List.of("good@example.com"), "cc", List.of("typo@exmaple.com")),
