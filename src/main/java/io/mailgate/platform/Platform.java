@@ -84,8 +84,12 @@ public final class Platform {
         health.register(new BrokerHealthCheck(platform.broker.uncachedConnectionFactory()));
         platform.bind(platform.json);
         platform.bind(new ErrorResponses(platform.json));
+        MemoryBudget budget = platform.bind(new MemoryBudget(settings.memoryBudgetBytes() > 0 ? settings.memoryBudgetBytes()
+                : MemoryBudget.ofHeap(), settings.maxQueueMessageBytes()));
         context.addStartupListener(new UnknownPaths(platform.json, settings.httpPort()));
-        new io.mailgate.platform.http.StartupGate(platform.json, settings.httpReadTimeoutMillis()).install(context);
+        new io.mailgate.platform.http.StartupGate(platform.json, settings.httpReadTimeoutMillis(), budget,
+                settings.maxPublicBodyBytes(), context.getPropertiesComponent().resolveProperty("camel.server.max-body-size")
+                .map(Long::parseLong).orElse(Long.MAX_VALUE)).install(context);
         return platform;
     }
 

@@ -41,9 +41,20 @@ public final class MailgateProcess {
         return start(List.of("-jar", jar.toString()), environment, log);
     }
 
+    /** The same, with these JVM options instead of the tests' -Xmx512m: e.g. the ones bin/mailgate ships. */
+    public static MailgateProcess startWithJvmOptions(List<String> jvmOptions, Map<String, String> environment, Path log) {
+        List<String> what = new ArrayList<>(jvmOptions);
+        what.addAll(List.of("-cp", System.getProperty("java.class.path"), MailgateApplication.class.getName()));
+        return start(what, environment, log, List.of());
+    }
+
     private static MailgateProcess start(List<String> what, Map<String, String> environment, Path log) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m"));
+        return start(what, environment, log, List.of("-Xmx512m"));
+    }
+
+    private static MailgateProcess start(List<String> what, Map<String, String> environment, Path log, List<String> heap) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(heap);
         command.addAll(what);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -140,7 +140,8 @@ public class Broker extends ServiceSupport {
                 .setMaxReadPageBytes(2 * 1024 * 1024)
                 .setPrefetchPageBytes(1024 * 1024));
         // What other services drop on the ingress queues is stored as REST's mails are, durable or not.
-        config.registerBrokerPlugin(new DurableIngress(java.util.Set.of(settings.queues().send(), settings.queues().privacy())));
+        config.registerBrokerPlugin(new DurableIngress(java.util.Set.of(settings.queues().send(), settings.queues().privacy()),
+                settings.maxQueueMessageBytes()));
         embedded = new EmbeddedActiveMQ();
         embedded.setConfiguration(config);
         embedded.start();

@@ -8,15 +8,32 @@ import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugi
 
 /**
  * A message accepted on one of Mailgate's ingress addresses is stored, whatever durability its producer
- * chose: an AMQP producer's default (and a JMS NON_PERSISTENT send) would otherwise live in memory only
+ * chose, and one over the size limit is not accepted at all: an AMQP producer's default (and a JMS NON_PERSISTENT send) would otherwise live in memory only
  * until a consumer took it, and a crash in between lost it although the broker had said "accepted".
  */
 final class DurableIngress implements ActiveMQServerMessagePlugin {
 
     private final Set<String> addresses;
+    private final long maxBytes;
 
-    DurableIngress(Set<String> addresses) {
+    /** @param maxBytes the largest message the ingress addresses take (mailgate.queue.max-message-bytes) */
+    DurableIngress(Set<String> addresses, long maxBytes) {
         this.addresses = Set.copyOf(addresses);
+        this.maxBytes = maxBytes;
+    }
+
+    /**
+     * A message larger than the limit is refused at the broker, before it is queued: its producer gets an
+     * error (as an HTTP client gets a 413), and no consumer ever reads it into memory.
+     */
+    @Override
+    public void beforeSend(org.apache.activemq.artemis.core.server.ServerSession session,
+                           org.apache.activemq.artemis.core.transaction.Transaction tx, Message message, boolean direct,
+                           boolean noAutoCreateQueue) throws org.apache.activemq.artemis.api.core.ActiveMQException {
+        if (addresses.contains(message.getAddress()) && message.getWholeMessageSize() > maxBytes) {
+            throw new org.apache.activemq.artemis.api.core.ActiveMQIllegalStateException("The message is "
+                    + message.getWholeMessageSize() + " bytes, more than the limit of " + maxBytes + " (mailgate.queue.max-message-bytes)");
+        }
     }
 
     @Override

@@ -98,12 +98,19 @@ public class ErrorResponses {
             if (databaseUnavailable(t)) {
                 return DATABASE_UNAVAILABLE;
             }
+            if (t instanceof OutOfMemoryError || t.getMessage() != null && t.getMessage().contains("OutOfMemoryError")) {
+                LOG.warn("Out of memory while answering a request ({}): answered 503", t.getClass().getSimpleName());
+                return OVERLOADED;
+            }
             if (t.getCause() == t) {
                 break;
             }
         }
         return exception;
     }
+
+    private static final ApiException OVERLOADED = new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
+            "Mailgate is short of memory; try again shortly", Map.of("retry_after", 5), List.of());
 
     private static final ApiException DATABASE_UNAVAILABLE = new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
             "The database cannot be reached; try again shortly", Map.of("retry_after", 5), List.of());

@@ -36,12 +36,23 @@ public final class StartupGate extends LifecycleStrategySupport implements Exten
     private final String starting;
     private final String stopping;
     private final long readTimeoutMillis;
+    private final io.mailgate.platform.MemoryBudget budget;
+    private final int maxPublicBodyBytes;
+    private final long maxBodyBytes;
     private volatile boolean open;
     private volatile boolean stopped;
 
-    /** @param readTimeoutMillis how long a request's body may take to arrive; then 408 and the connection is closed */
-    public StartupGate(Json json, long readTimeoutMillis) {
+    /**
+     * @param readTimeoutMillis  how long a request's body may take to arrive; then 408 and the connection is closed
+     * @param budget             memory for large bodies: a request that finds it spent gets 503
+     * @param maxPublicBodyBytes the largest body of an endpoint anyone may call
+     */
+    public StartupGate(Json json, long readTimeoutMillis, io.mailgate.platform.MemoryBudget budget, int maxPublicBodyBytes,
+                       long maxBodyBytes) {
         this.json = json;
+        this.maxBodyBytes = maxBodyBytes;
+        this.budget = budget;
+        this.maxPublicBodyBytes = maxPublicBodyBytes;
         this.readTimeoutMillis = readTimeoutMillis;
         this.starting = unavailable(json, "Mailgate is starting");
         this.stopping = unavailable(json, "Mailgate is stopping");
@@ -112,6 +123,25 @@ public final class StartupGate extends LifecycleStrategySupport implements Exten
                     .end(UnknownPaths.notFound(json, path));
             return;
         }
+        long length = contentLength(routing);
+        if (length > maxBodyBytes) {
+            refuse(routing, 413, ErrorCode.PAYLOAD_TOO_LARGE, "The body is larger than " + maxBodyBytes + " bytes",
+                    "Request Entity Too Large");
+            return;
+        }
+        if (length > maxPublicBodyBytes && isPublic(path)) {
+            refuse(routing, 413, ErrorCode.PAYLOAD_TOO_LARGE, "The body is larger than " + maxPublicBodyBytes + " bytes",
+                    "Request Entity Too Large");
+            return;
+        }
+        io.mailgate.platform.MemoryBudget.Reservation reservation = budget.tryReserve(length);
+        if (reservation == null) {
+            routing.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
+            refuse(routing, 503, ErrorCode.SERVICE_UNAVAILABLE, "Mailgate is busy with large requests; try again shortly",
+                    "Busy with large requests");
+            return;
+        }
+        routing.addEndHandler(done -> reservation.release());
         if (!routing.request().isEnded()) {
             long timer = routing.vertx().setTimer(readTimeoutMillis, id -> {
                 if (!routing.request().isEnded()) {
@@ -127,6 +157,26 @@ public final class StartupGate extends LifecycleStrategySupport implements Exten
             routing.addEndHandler(done -> routing.vertx().cancelTimer(timer));
         }
         routing.next();
+    }
+
+    /** The endpoints anyone may call (no token): small bodies only. */
+    private static boolean isPublic(String path) {
+        return path.equals("/api/v1/oauth/token") || path.equals("/auth/v2/oauth2/tokens") || path.equals("/api/v1/login")
+                || path.startsWith("/api/v1/privacy-request") && !path.contains("/administrate");
+    }
+
+    private static long contentLength(RoutingContext routing) {
+        String header = routing.request().getHeader("Content-Length");
+        try {
+            return header == null ? 0 : Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private void refuse(RoutingContext routing, int status, ErrorCode code, String message, String detail) {
+        routing.response().setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+                .end(json.write(Map.of("code", code.code(), "name", code.exceptionName(), "message", message, "detail", detail)));
     }
 
     /** Makes the gate's handler; an authentication handler in name only, it never authenticates. */
