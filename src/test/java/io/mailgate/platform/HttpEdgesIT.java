@@ -77,6 +77,16 @@ class HttpEdgesIT {
             assertEquals(400, template.status(), template.body());
             assertTrue(template.body().contains("outputs.subject"), template.body());
 
+            // An erasure rule names a masking strategy Mailgate has.
+            api.send(api.request("/api/v1/policy", token).header("Content-Type", "application/json").method("PATCH",
+                    HttpRequest.BodyPublishers.ofString(Api.write(List.of(Map.of("name", "Edge", "key", "edge_policy"))))));
+            Api.Response rule = api.send(api.request("/api/v1/policy/edge_policy/rule", token).header("Content-Type",
+                    "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString(Api.write(List.of(Map.of(
+                    "name", "Edge rule", "key", "edge_rule", "action_type", "erasure",
+                    "masking_strategy", Map.of("strategy", "rot13", "configuration", Map.of())))))));
+            assertTrue(rule.status() == 422 || rule.body().contains("does not exist"), rule.status() + " " + rule.body());
+            assertTrue(rule.body().contains("rot13") && rule.body().contains("Valid strategies"), rule.body());
+
             // An outbox only under its root.
             Mails mails = new Mails(api, token);
             for (String directory : List.of("../../etc", "/etc", root + "/../elsewhere", "sub/../../x")) {
