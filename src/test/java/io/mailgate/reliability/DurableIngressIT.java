@@ -42,7 +42,7 @@ class DurableIngressIT {
         String run = "durable-" + Long.toHexString(System.nanoTime());
         try {
             MailgateProcess first = MailgateProcess.start(environment, log);
-            try (QueueProducer producer = QueueProducer.amqp(Integer.parseInt(environment.get("MAILGATE_BROKER_PORT")))) {
+            try (QueueProducer producer = QueueProducer.amqpAccepted(Integer.parseInt(environment.get("MAILGATE_BROKER_PORT")))) {
                 for (int i = 0; i < MESSAGES; i++) {
                     producer.sendNonPersistent(Api.write(Map.of("recipients", Map.of("to", List.of("d" + i + "@example.com")),
                             "subject", run + " " + i, "body", "x")), Map.of());

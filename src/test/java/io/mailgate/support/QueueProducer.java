@@ -41,6 +41,14 @@ public final class QueueProducer implements AutoCloseable {
         return new QueueProducer(new JmsConnectionFactory("amqp://127.0.0.1:" + brokerPort), () -> { });
     }
 
+    /**
+     * AMQP 1.0 where every send, persistent or not, returns only once the broker accepted the message
+     * (Qpid JMS sends non-persistent messages asynchronously otherwise: a returned send is not yet accepted).
+     */
+    public static QueueProducer amqpAccepted(int brokerPort) {
+        return new QueueProducer(new JmsConnectionFactory("amqp://127.0.0.1:" + brokerPort + "?jms.forceSyncSend=true"), () -> { });
+    }
+
     /** Sends persistently; returns once the broker has the message. */
     public void send(String body, Map<String, String> properties) {
         sendTo(SEND_QUEUE, body, properties);
