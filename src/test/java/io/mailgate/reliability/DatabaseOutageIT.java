@@ -53,7 +53,8 @@ class DatabaseOutageIT {
                 ids.add(mails.send(Map.of("recipients", Map.of("to", List.of("outage" + i + "@example.com")),
                         "subject", "Outage " + i, "body", "x")));
             }
-            Thread.sleep(500);
+            // Mails are being attempted (and deferred) when the database goes.
+            Waiter.until(Duration.ofSeconds(10), "an attempt", () -> mails.find(ids.get(0)).get("attempts").asInt() >= 1);
             h2.stop();
 
             for (String path : List.of("/mail/v1/", "/api/v1/email/config")) {

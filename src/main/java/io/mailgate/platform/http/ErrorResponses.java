@@ -30,7 +30,9 @@ public class ErrorResponses {
 
     public String extraHorizon(Exception exception) {
         Map<String, Object> body = new LinkedHashMap<>();
-        if (clientError(exception) instanceof ApiException api) {
+        Throwable error = clientError(exception);
+        logOverload(error);
+        if (error instanceof ApiException api) {
             body.put("code", api.errorCode().code());
             body.put("name", api.errorCode().exceptionName());
             body.put("message", api.getMessage());
@@ -56,7 +58,9 @@ public class ErrorResponses {
     }
 
     public String fidesops(Exception exception) {
-        if (!(clientError(exception) instanceof ApiException api)) {
+        Throwable error = clientError(exception);
+        logOverload(error);
+        if (!(error instanceof ApiException api)) {
             logUnexpected(exception);
             return json.write(Map.of("detail", "An unexpected error occurred"));
         }
@@ -99,7 +103,6 @@ public class ErrorResponses {
                 return DATABASE_UNAVAILABLE;
             }
             if (t instanceof OutOfMemoryError || t.getMessage() != null && t.getMessage().contains("OutOfMemoryError")) {
-                LOG.warn("Out of memory while answering a request ({}): answered 503", t.getClass().getSimpleName());
                 return OVERLOADED;
             }
             if (t.getCause() == t) {
@@ -118,6 +121,13 @@ public class ErrorResponses {
     /** SQLSTATE class 08 is "connection exception"; a pool that gave no connection in time throws the transient kind. */
     private static boolean databaseUnavailable(Throwable t) {
         return t instanceof java.sql.SQLException sql && io.mailgate.platform.db.BrokenConnections.isBroken(sql);
+    }
+
+    /** Once per answer (the status, body and Retry-After each classify the same error). */
+    private static void logOverload(Throwable error) {
+        if (error == OVERLOADED) {
+            LOG.warn("Out of memory while answering a request: answered 503");
+        }
     }
 
     private static void logUnexpected(Exception exception) {
