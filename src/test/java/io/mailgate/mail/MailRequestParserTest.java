@@ -86,10 +86,15 @@ class MailRequestParserTest {
     }
 
     @Test
-    void theRequestHashIgnoresKeyOrderButNotContent() {
+    void theRequestHashIgnoresKeyOrderButNotContent() throws Exception {
         String hash = parse("{\"recipients\":{\"to\":[\"a@example.com\"]},\"subject\":\"s\",\"body\":\"b\"}").requestHash();
         assertEquals(hash, parse("{\"body\":\"b\",\"subject\":\"s\",\"recipients\":{\"to\":[\"a@example.com\"]}}").requestHash());
         assertNotEquals(hash, parse("{\"recipients\":{\"to\":[\"a@example.com\"]},\"subject\":\"s\",\"body\":\"c\"}").requestHash());
+        // Compact JSON with sorted keys, UTF-8, as every stored request hash was made.
+        assertEquals(io.mailgate.security.Secrets.sha256("{\"body\":\"b\",\"recipients\":{\"to\":[\"a@example.com\"]},\"subject\":\"s\"}"), hash);
+        assertEquals(io.mailgate.security.Secrets.sha256("{\"a\":[1,2.5,true,null,{\"x\":\"\u00e9\\\"\",\"y\":{}}],\"b\":\"\u2603\"}"),
+                CanonicalJson.sha256(new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                        "{\"b\":\"\u2603\",\"a\":[1,2.5,true,null,{\"y\":{},\"x\":\"\u00e9\\\"\"}]}")));
         assertEquals(64, hash.length());
     }
 

@@ -1,6 +1,9 @@
 package io.mailgate.platform.db;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
 
 import javax.sql.DataSource;
 
@@ -51,8 +54,11 @@ public final class Database {
         // process loses mails it already acknowledged (the crash test found 63 of them).
         // DB_CLOSE_ON_EXIT=FALSE: H2 must not close itself at JVM shutdown while Camel still
         // finishes in-flight work; the pool closes the database last.
+        // CACHE_SIZE: H2 caches up to an eighth of the heap by default, and kept more than that of large
+        // mail bodies under load; a thirty-second leaves the heap to the memory budget (MemoryBudget).
         return "jdbc:h2:file:" + dataDir.resolve("db").resolve("mailgate")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE"
+                + ";CACHE_SIZE=" + Math.max(1024, Runtime.getRuntime().maxMemory() / 32 / 1024);
     }
 
     public static String describe(Settings settings) {
@@ -64,8 +70,23 @@ public final class Database {
     private static void migrate(DataSource dataSource) {
         Flyway.configure()
                 .dataSource(dataSource)
-                .locations("classpath:db/migration")
+                .locations(migrationLocations(dataSource))
                 .load()
                 .migrate();
+    }
+
+    /**
+     * Where the migrations are: the shared ones, and the few one database needs alone (db/vendor/h2,
+     * db/vendor/postgresql; a version is in exactly one of the two, or in both).
+     */
+    public static String[] migrationLocations(DataSource dataSource) {
+        String product;
+        try (Connection connection = dataSource.getConnection()) {
+            product = connection.getMetaData().getDatabaseProductName();
+        } catch (SQLException e) {
+            throw new IllegalStateException("The database cannot be reached", e);
+        }
+        String vendor = product.toLowerCase(Locale.ROOT).contains("postgres") ? "postgresql" : "h2";
+        return new String[] {"classpath:db/migration", "classpath:db/vendor/" + vendor};
     }
 }

@@ -23,7 +23,7 @@ class WaitingPartsMigrationIT {
     @Test
     void mailsWithWaitingAttachmentsOrRenderingsAreMarked(@TempDir Path dir) throws SQLException {
         String url = Database.h2Url(dir);
-        Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration").target("5").load().migrate();
+        Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration", "classpath:db/vendor/h2").target("5").load().migrate();
         try (Connection connection = DriverManager.getConnection(url, "sa", "");
              Statement statement = connection.createStatement();
              PreparedStatement mail = connection.prepareStatement("INSERT INTO mail (id, creator_id, from_address, "
@@ -37,7 +37,7 @@ class WaitingPartsMigrationIT {
             statement.executeUpdate("INSERT INTO mail_rendering (mail_id, html, text) VALUES ('rendered', '<p>x</p>', 'x')");
         }
 
-        Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration").load().migrate();
+        Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration", "classpath:db/vendor/h2").load().migrate();
 
         try (Connection connection = DriverManager.getConnection(url, "sa", "");
              Statement statement = connection.createStatement();
