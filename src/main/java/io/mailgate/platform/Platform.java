@@ -82,8 +82,8 @@ public final class Platform {
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         health.register(new DatabaseHealthCheck(platform.dataSource));
         health.register(new BrokerHealthCheck(platform.broker.uncachedConnectionFactory()));
-        health.register(new io.mailgate.platform.observe.ProgressHealthCheck(platform.dataSource.getHikariPoolMXBean(),
-                settings.livenessStallMillis(), System::currentTimeMillis));
+        health.register(platform.bind(new io.mailgate.platform.observe.ProgressHealthCheck(platform.dataSource.getHikariPoolMXBean(),
+                settings.livenessStallMillis(), !settings.usesPostgres(), System::currentTimeMillis)));
         platform.bind(platform.json);
         platform.bind(new ErrorResponses(platform.json));
         MemoryBudget budget = platform.bind(new MemoryBudget(settings.memoryBudgetBytes() > 0 ? settings.memoryBudgetBytes()

@@ -11,14 +11,17 @@ import org.junit.jupiter.api.Test;
 
 import com.zaxxer.hikari.HikariPoolMXBean;
 
-/** Liveness goes DOWN only when the pool has stayed exhausted past the stall limit, and comes back with it. */
+/**
+ * Liveness goes DOWN only when the pool has stayed exhausted, or housekeeping has kept failing, past the stall
+ * limit, and comes back with it; an external database's outage is not a reason to restart.
+ */
 class ProgressHealthCheckTest {
 
     @Test
     void anExhaustedPoolPastTheLimitIsDownAndRecovers() throws Exception {
         AtomicLong now = new AtomicLong(1_000_000);
         Pool pool = new Pool();
-        ProgressHealthCheck check = new ProgressHealthCheck(pool, 60_000, now::get);
+        ProgressHealthCheck check = new ProgressHealthCheck(pool, 60_000, false, now::get);
         check.setCamelContext(new DefaultCamelContext());
         assertEquals(HealthCheck.State.UP, state(check));
         pool.idle = 0;
@@ -34,6 +37,44 @@ class ProgressHealthCheckTest {
         pool.waiting = 1;
         now.addAndGet(600_000);
         assertEquals(HealthCheck.State.UP, state(check), "first seen exhausted after a long quiet: counted from now");
+    }
+
+    @Test
+    void housekeepingThatKeepsFailingIsAnErrorLoop() {
+        AtomicLong now = new AtomicLong(1_000_000);
+        ProgressHealthCheck check = new ProgressHealthCheck(new Pool(), 60_000, false, now::get);
+        check.setCamelContext(new DefaultCamelContext());
+        for (int second = 0; second <= 60; second++) {
+            check.roundFailed(new IllegalStateException("a bug"));
+            assertEquals(HealthCheck.State.UP, state(check), "failing for " + second + " s");
+            now.addAndGet(1_000);
+        }
+        check.roundFailed(new IllegalStateException("a bug"));
+        assertEquals(HealthCheck.State.DOWN, state(check), "failing every second for 61 s");
+        now.addAndGet(ProgressHealthCheck.STREAK_GAP_MILLIS + 1);
+        assertEquals(HealthCheck.State.UP, state(check), "a round went through: the loop is over");
+        for (int round = 0; round < 20; round++) {
+            check.roundFailed(new IllegalStateException("now and then"));
+            now.addAndGet(ProgressHealthCheck.STREAK_GAP_MILLIS + 1);
+        }
+        assertEquals(HealthCheck.State.UP, state(check), "failures further apart than the gap are no loop");
+    }
+
+    @Test
+    void anExternalDatabaseOutageIsNoLoopButTheEmbeddedDatabaseBrokenIs() {
+        AtomicLong now = new AtomicLong(1_000_000);
+        ProgressHealthCheck external = new ProgressHealthCheck(new Pool(), 60_000, false, now::get);
+        ProgressHealthCheck embedded = new ProgressHealthCheck(new Pool(), 60_000, true, now::get);
+        external.setCamelContext(new DefaultCamelContext());
+        embedded.setCamelContext(new DefaultCamelContext());
+        RuntimeException outage = new RuntimeException(new java.sql.SQLException("Connection refused", "08001"));
+        for (int second = 0; second <= 61; second++) {
+            external.roundFailed(outage);
+            embedded.roundFailed(new RuntimeException(new java.sql.SQLException("Database is already closed", "90098", 90098)));
+            now.addAndGet(1_000);
+        }
+        assertEquals(HealthCheck.State.UP, state(external), "readiness reports an external database's outage");
+        assertEquals(HealthCheck.State.DOWN, state(embedded), "only a restart reopens the embedded database");
     }
 
     private static HealthCheck.State state(ProgressHealthCheck check) {
