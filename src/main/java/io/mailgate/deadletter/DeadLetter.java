@@ -18,6 +18,8 @@ public record DeadLetter(
 
     /** A queue message that could not be parsed or validated. */
     public static final String FROM_QUEUE = "receive-mail";
+    /** The send queue's consumer of large messages: its dead letters are recorded as {@link #FROM_QUEUE}'s. */
+    static final String FROM_LARGE_QUEUE = "receive-large-mail";
     /** A mail that failed on every provider. */
     public static final String FROM_DELIVERY = "deliver-mail";
     /** A message the broker gave up redelivering. */

@@ -63,7 +63,9 @@ public class DeadLetterStore {
 
     /** A queue message that could not be parsed or validated, by the route that consumed it. */
     public String recordFromQueue(String source, Exception failure, String payload, String idempotencyKey) {
-        return record(source, failure.getMessage(), payload,
+        // The send queue has two consumer routes (small and large messages); its dead letters are one source.
+        String queue = DeadLetter.FROM_LARGE_QUEUE.equals(source) ? DeadLetter.FROM_QUEUE : source;
+        return record(queue, failure.getMessage(), payload,
                 idempotencyKey == null ? Map.of() : Map.of("idempotency_key", idempotencyKey));
     }
 

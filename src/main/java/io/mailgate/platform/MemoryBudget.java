@@ -105,7 +105,7 @@ public class MemoryBudget {
     }
 
     /**
-     * For a queue message, before it is parsed (receive-mail, receive-privacy-notice): keeps its text as
+     * For a queue message, before it is parsed (accept-queued-mail, receive-privacy-notice): keeps its text as
      * the exchange property {@code payload} for a dead letter (cut to {@value #KEPT} characters when the
      * message is over the limit), refuses it when it is over {@code mailgate.queue.max-message-bytes}, and
      * reserves memory for it while it is handled.

@@ -250,8 +250,8 @@ abstract class MailApiContract {
 
     @Test
     void aMessageOverTheMessageLimitIsRefused() {
-        // 5.5 MB: under the HTTP limit (8 MiB of base64 JSON), over the 5 MB message limit.
-        String content = Base64.getEncoder().encodeToString(new byte[5_500_000]);
+        // 3.3 MB: under the HTTP limit (5 MiB of base64 JSON), over the 3 MiB message limit.
+        String content = Base64.getEncoder().encodeToString(new byte[3_300_000]);
         Api.Response response = send(with(m -> m.put("attachments", List.of(Map.of("name", "big.bin",
                 "type", "application/octet-stream", "content", content)))));
         assertRefused(response, 22);

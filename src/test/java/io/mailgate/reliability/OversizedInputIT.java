@@ -31,7 +31,7 @@ import io.mailgate.support.Waiter;
 
 /**
  * The shipped JVM options (-Xmx128m, serial GC) under oversized and concurrent input on every path at
- * once: 1 MB mails and 17 MB messages on the queue, 15 MB bodies on the send and token endpoints, an
+ * once: the largest valid mails (3 MiB of text or attachment) and 17 MB messages on the queue, 15 MB bodies on the send and token endpoints, an
  * 11 MB attachment, and small valid mails in between. No answer is a 500, every valid mail is delivered,
  * a queue message over the limit is refused to its producer by the broker (no consumer reads it), the
  * gateway stays live and stops within its shutdown timeout.
@@ -40,6 +40,8 @@ class OversizedInputIT {
 
     static final int BIG_QUEUE_MESSAGES = Integer.getInteger("bigQueue", 10);
     static final int HTTP_THREADS = Integer.getInteger("httpThreads", 4);
+    /** Just under the default mailgate.mail.max-message-bytes (3 MiB): the largest valid mail. */
+    static final int BIG_MAIL_KB = Integer.getInteger("bigMailKb", 3 * 1024 - 64);
     private int stopCode;
     private long stopMillis;
 
@@ -59,15 +61,23 @@ class OversizedInputIT {
             Api api = gateway.api();
             String token = api.rootToken();
             int brokerPort = Integer.parseInt(environment.get("MAILGATE_BROKER_PORT"));
-            String fiveMegabytes = "x".repeat(1024 * 1024);
+            String bigBody = "x".repeat(BIG_MAIL_KB * 1024);
+            // The limit counts the MIME message: base64 and its line breaks make an attachment a third larger.
+            String bigAttachment = Base64.getEncoder().encodeToString(new byte[(BIG_MAIL_KB - 64) * 1024 * 72 / 100]);
             String seventeenMegabytes = "y".repeat(17 * 1024 * 1024);
             String fifteenMegabyteAttachment = Base64.getEncoder().encodeToString(new byte[11 * 1024 * 1024]);
             List<Future<?>> work = new ArrayList<>();
             work.add(pool.submit(() -> {
-                try (QueueProducer queue = new QueueProducer(brokerPort)) {
+                try (QueueProducer queue = new QueueProducer(brokerPort); QueueProducer amqp = QueueProducer.amqpAccepted(brokerPort)) {
                     for (int i = 0; i < BIG_QUEUE_MESSAGES; i++) {
-                        queue.send(Api.write(Map.of("recipients", Map.of("to", List.of("big" + i + "@example.com")),
-                                "subject", run + " five " + i, "body", fiveMegabytes)), Map.of());
+                        // The largest valid mails, as text and as an attachment (base64 in the JSON, decoded for the
+                        // MIME message), from Artemis core and AMQP 1.0 producers.
+                        (i % 2 == 0 ? queue : amqp).send(Api.write((i / 2) % 2 == 0
+                                ? Map.of("recipients", Map.of("to", List.of("big" + i + "@example.com")), "subject", run + " big " + i,
+                                        "body", bigBody)
+                                : Map.of("recipients", Map.of("to", List.of("big" + i + "@example.com")), "subject", run + " big " + i,
+                                        "body", "x", "attachments", List.of(Map.of("name", "big.bin", "type", "application/octet-stream",
+                                                "content", bigAttachment)))), Map.of());
                         try {
                             queue.send("{\"subject\":\"" + run + " poison " + i + "\",\"body\":\"" + seventeenMegabytes + "\"}",
                                     Map.of());
@@ -126,7 +136,7 @@ class OversizedInputIT {
                 for (var message : smtp.getReceivedMessages()) {
                     subjects.add(message.getSubject());
                 }
-                return subjects.containsAll(small) && subjects.stream().filter(s -> s.startsWith(run + " five")).count() == BIG_QUEUE_MESSAGES;
+                return subjects.containsAll(small) && subjects.stream().filter(s -> s.startsWith(run + " big ")).count() == BIG_QUEUE_MESSAGES;
             });
             Api.Response letters = api.get("/api/v1/dead-letters?source=receive-mail&size=50", token);
             assertEquals(200, letters.status(), letters.body());
