@@ -10,17 +10,21 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * Moves stored mails through QUEUED → SENDING → SENT | FAILED, and back to QUEUED with a next attempt
- * time when an attempt could not deliver for now: the stored row is the mail's queue entry.
+ * time when an attempt could not deliver for now: the stored row is the mail's queue entry, and
+ * {@code due_at} says when it may be claimed.
  *
- * <p>A claim is one UPDATE that only one delivery can win, so a redelivered or duplicated wake-up never
- * sends a mail twice. It is a lease held by this instance and renewed while it lives: a restarted
- * instance takes its own claims back at start, and the sweep gives a dead instance's claims to whoever
- * wakes them once their lease ran out. The scheduler wakes deferred mails once they are due.
+ * <p>The dispatcher claims the earliest due mails in one transaction ({@code FOR UPDATE SKIP LOCKED}, so
+ * that instances sharing the database take different ones), as many as its delivery workers have room
+ * for, and hands them to the workers in process: new mails, deferred ones whose attempt is due, mails
+ * whose claim was released and another instance's backlog all come the same way. A claim is a lease held
+ * by this instance and renewed while the mail is in its hands: a restarted instance takes its own claims
+ * back at start, and the sweep releases a dead instance's claims once their lease ran out.
  */
 public class DeliveryClaims {
 
     private static final int MAX_REASON = 2000;
-    private static final int MAX_BATCH = 1000;
+    /** The most mails one claim takes. */
+    private static final int MAX_CLAIM = 100;
     private static final String QUEUED = Mail.Status.QUEUED.wire();
     private static final String SENDING = Mail.Status.SENDING.wire();
 
@@ -30,21 +34,25 @@ public class DeliveryClaims {
     private final String instanceId;
     private final long startedAt;
     private final RecentMails recent;
+    private final int capacity;
     private volatile long lastRenewal;
     /**
-     * The mail each delivery thread is working on now. Only these leases are renewed: a delivery that
-     * died before it finished (its exchange failed, the database went away) leaves no renewal behind, so
-     * its lease runs out and the sweep gives the mail to another attempt.
+     * The mails this instance has claimed and not yet finished, waiting for a worker or being delivered.
+     * Only these leases are renewed: a delivery that died before it finished (its exchange failed, the
+     * database went away) is {@link #done} without a finish, so its lease runs out and the sweep gives
+     * the mail to another attempt.
      */
-    private final java.util.Map<Thread, String> working = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Set<String> claimed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    DeliveryClaims(Jdbi jdbi, Clock clock, DeliverySettings settings, String instanceId, RecentMails recent) {
+    /** @param capacity how many claimed mails this instance holds at most: one per delivery worker, none waiting in memory */
+    DeliveryClaims(Jdbi jdbi, Clock clock, DeliverySettings settings, String instanceId, RecentMails recent, int capacity) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.settings = settings;
         this.instanceId = instanceId;
         this.startedAt = clock.millis();
         this.recent = recent;
+        this.capacity = capacity;
     }
 
     /** The name this instance's claims carry. */
@@ -53,50 +61,84 @@ public class DeliveryClaims {
     }
 
     /**
-     * Marks a mail SENDING under this instance's lease, counts the attempt, and returns the mail with what
-     * delivery needs; null when there is nothing to deliver now (deliver-mail filters on it): the mail is
-     * unknown, finished, deferred to later, or claimed by a delivery whose lease still runs.
+     * Claims the earliest due mails, as many as there is room for (at most {@value #MAX_CLAIM} at once),
+     * SENDING under this instance's lease with the attempt counted, in one transaction; returns them with
+     * what delivery needs. Empty when nothing is due or there is no room.
      */
-    public OutboundMail claim(String id) {
+    public List<OutboundMail> claimDue() {
+        int room = Math.min(MAX_CLAIM, capacity - claimed.size());
+        if (room <= 0) {
+            return List.of();
+        }
         long now = clock.millis();
-        working.remove(Thread.currentThread());
-        return jdbi.withHandle(handle -> {
-            int claimed = handle.createUpdate("UPDATE mail SET status = ?, claimed_at = ?, claimed_by = ?, lease_until = ?, "
-                            + "attempts = attempts + 1, update_timestamp = ? "
-                            + "WHERE id = ? AND status = ? AND next_attempt_at IS NULL")
-                    .bind(0, SENDING).bind(1, now).bind(2, instanceId).bind(3, now + settings.leaseMillis()).bind(4, now)
-                    .bind(5, id).bind(6, QUEUED)
+        return jdbi.inTransaction(handle -> {
+            List<String> due = handle.createQuery("SELECT id FROM mail WHERE status = ? AND due_at <= ? ORDER BY due_at "
+                            + "LIMIT ? FOR UPDATE SKIP LOCKED")
+                    .bind(0, QUEUED).bind(1, now).bind(2, room)
+                    .mapTo(String.class).list();
+            if (due.isEmpty()) {
+                return List.of();
+            }
+            // Named parameters only: Jdbi expands a list into named ones and refuses to mix them with "?".
+            handle.createUpdate("UPDATE mail SET status = :sending, claimed_at = :now, claimed_by = :instance, lease_until = :lease, "
+                            + "attempts = attempts + 1, next_attempt_at = NULL, due_at = NULL, update_timestamp = :now "
+                            + "WHERE status = :queued AND id IN (<ids>)")
+                    .bind("sending", SENDING).bind("now", now).bind("instance", instanceId)
+                    .bind("lease", now + settings.leaseMillis()).bind("queued", QUEUED).bindList("ids", due)
                     .execute();
-            OutboundMail copy = recent.take(id);
-            if (claimed == 0) {
-                return null;
+            claimed.addAll(due);
+            List<OutboundMail> mails = new java.util.ArrayList<>(due.size());
+            for (String id : due) {
+                OutboundMail copy = recent.take(id);
+                mails.add(copy != null ? copy : load(handle, id));
             }
-            working.put(Thread.currentThread(), id);
-            if (copy != null) {
-                return copy;
-            }
-            MailRecords.StoredMail stored = MailRecords.read(handle, "m.id = ?", List.of(id)).get(0);
-            if (!stored.waitingParts()) {
-                return new OutboundMail(stored.mail(), List.of(), Optional.empty(), false);
-            }
-            return new OutboundMail(stored.mail(), WaitingParts.attachments(handle, id), WaitingParts.rendering(handle, id), true);
+            return mails;
         });
     }
 
-    /** Keeps the claims of the deliveries working now alive: every third of the lease, however often it is called. */
+    /**
+     * Whether a claim took all it may take at once while there was room for more: more may be due now.
+     * (When the room ran out, each finished delivery wakes the dispatcher.)
+     */
+    public boolean full(List<?> batch) {
+        return batch.size() >= MAX_CLAIM;
+    }
+
+    private static OutboundMail load(Handle handle, String id) {
+        MailRecords.StoredMail stored = MailRecords.read(handle, "m.id = ?", List.of(id)).get(0);
+        if (!stored.waitingParts()) {
+            return new OutboundMail(stored.mail(), List.of(), Optional.empty(), false);
+        }
+        return new OutboundMail(stored.mail(), WaitingParts.attachments(handle, id), WaitingParts.rendering(handle, id), true);
+    }
+
+    /** How many claimed mails this instance holds now. */
+    int inFlight() {
+        return claimed.size();
+    }
+
+    /** A claimed mail is out of this instance's hands (finished, or its delivery failed): its lease is no longer renewed. */
+    public void done(String id) {
+        if (id != null) {
+            claimed.remove(id);
+        }
+    }
+
+    /** Keeps the claims this instance holds alive: every third of the lease, however often it is called. */
     public int renewLeases() {
         long now = clock.millis();
         if (now - lastRenewal < settings.leaseMillis() / 3) {
             return 0;
         }
         lastRenewal = now;
-        List<String> ids = List.copyOf(new java.util.HashSet<>(working.values()));
+        List<String> ids = List.copyOf(claimed);
         if (ids.isEmpty()) {
             return 0;
         }
-        return jdbi.withHandle(handle -> handle.createUpdate("UPDATE mail SET lease_until = ? WHERE status = ? AND claimed_by = ? "
-                        + "AND id IN (<ids>)")
-                .bind(0, now + settings.leaseMillis()).bind(1, SENDING).bind(2, instanceId).bindList("ids", ids)
+        return jdbi.withHandle(handle -> handle.createUpdate("UPDATE mail SET lease_until = :lease WHERE status = :sending "
+                        + "AND claimed_by = :instance AND id IN (<ids>)")
+                .bind("lease", now + settings.leaseMillis()).bind("sending", SENDING).bind("instance", instanceId)
+                .bindList("ids", ids)
                 .execute());
     }
 
@@ -106,7 +148,7 @@ public class DeliveryClaims {
      */
     public DeliveryOutcome.Result finish(DeliveryOutcome outcome) {
         Mail mail = outcome.outbound().mail();
-        working.remove(Thread.currentThread());
+        done(mail.id());
         String refused = RecipientLists.write(outcome.refused());
         return switch (outcome.result()) {
             case SENT -> {
@@ -122,13 +164,13 @@ public class DeliveryClaims {
                 // The schedule's wait (spread a little), but never sooner than a provider's Retry-After asked.
                 long next = now + Math.max(jitter(settings.retryDelay(attemptsMade(mail))),
                         Math.min(outcome.retryAfterMillis(), settings.maxRetryAfterMillis()));
-                int deferred = jdbi.withHandle(handle -> handle.createUpdate("UPDATE mail SET status = ?, next_attempt_at = ?, "
+                int deferred = jdbi.withHandle(handle -> handle.createUpdate("UPDATE mail SET status = ?, next_attempt_at = ?, due_at = ?, "
                                 + "last_error = ?, recipients_pending = ?, recipients_refused = ?, provider = ?, claimed_by = NULL, "
                                 + "lease_until = NULL, update_timestamp = ? "
                                 + "WHERE id = ? AND COALESCE(queued_since, creation_timestamp) > ?")
-                        .bind(0, QUEUED).bind(1, next).bind(2, shorten(outcome.failureReason()))
-                        .bind(3, RecipientLists.write(outcome.pending())).bind(4, refused).bind(5, outcome.providerKey())
-                        .bind(6, now).bind(7, mail.id()).bind(8, now - settings.maxAgeMillis())
+                        .bind(0, QUEUED).bind(1, next).bind(2, next).bind(3, shorten(outcome.failureReason()))
+                        .bind(4, RecipientLists.write(outcome.pending())).bind(5, refused).bind(6, outcome.providerKey())
+                        .bind(7, now).bind(8, mail.id()).bind(9, now - settings.maxAgeMillis())
                         .execute());
                 if (deferred == 1) {
                     yield DeliveryOutcome.Result.DEFERRED;
@@ -160,7 +202,7 @@ public class DeliveryClaims {
         String id = outbound.mail().id();
         jdbi.useTransaction(handle -> {
             handle.createUpdate("UPDATE mail SET status = ?, provider = ?, provider_message_id = ?, failure_reason = ?, "
-                            + "recipients_refused = ?, recipients_pending = ?, next_attempt_at = NULL, claimed_by = NULL, "
+                            + "recipients_refused = ?, recipients_pending = ?, next_attempt_at = NULL, due_at = NULL, claimed_by = NULL, "
                             + "lease_until = NULL, update_timestamp = ?, waiting_parts = ? WHERE id = ?")
                     .bind(0, status.wire()).bind(1, provider).bind(2, messageId).bind(3, reason).bind(4, refused)
                     .bind(5, pending).bind(6, clock.millis()).bind(7, status == Mail.Status.FAILED && outbound.waitingParts())
@@ -173,21 +215,6 @@ public class DeliveryClaims {
         });
     }
 
-    /** Deferred mails whose next attempt is due, made claimable again: only the instance whose update wins wakes one. */
-    public List<String> takeDue() {
-        long now = clock.millis();
-        return jdbi.withHandle(handle -> {
-            List<String> due = handle.createQuery("SELECT id FROM mail WHERE status = ? AND next_attempt_at <= ? "
-                            + "ORDER BY next_attempt_at LIMIT ?")
-                    .bind(0, QUEUED).bind(1, now).bind(2, MAX_BATCH)
-                    .mapTo(String.class).list();
-            return due.stream().filter(id -> handle.createUpdate("UPDATE mail SET next_attempt_at = NULL, update_timestamp = ? "
-                            + "WHERE id = ? AND status = ? AND next_attempt_at <= ?")
-                    .bind(0, now).bind(1, id).bind(2, QUEUED).bind(3, now)
-                    .execute() == 1).toList();
-        });
-    }
-
     /**
      * A provider whose circuit had opened is up again (a probe went through): the mails it deferred are
      * due now, not at their next scheduled attempt, which may be an hour away. Mails are known by their
@@ -195,75 +222,39 @@ public class DeliveryClaims {
      */
     public int wakeDeferredBy(String provider) {
         long now = clock.millis();
-        return jdbi.withHandle(handle -> handle.createUpdate("UPDATE mail SET next_attempt_at = ? WHERE status = ? "
+        return jdbi.withHandle(handle -> handle.createUpdate("UPDATE mail SET next_attempt_at = ?, due_at = ? WHERE status = ? "
                         + "AND next_attempt_at > ? AND (LOWER(last_error) LIKE ?" + io.mailgate.platform.db.LikePatterns.ESCAPE
                         + " OR LOWER(last_error) LIKE ?" + io.mailgate.platform.db.LikePatterns.ESCAPE + ")")
-                .bind(0, now).bind(1, QUEUED).bind(2, now)
-                .bind(3, io.mailgate.platform.db.LikePatterns.startingWith(provider + ": "))
-                .bind(4, io.mailgate.platform.db.LikePatterns.containing("; " + provider + ": "))
+                .bind(0, now).bind(1, now).bind(2, QUEUED).bind(3, now)
+                .bind(4, io.mailgate.platform.db.LikePatterns.startingWith(provider + ": "))
+                .bind(5, io.mailgate.platform.db.LikePatterns.containing("; " + provider + ": "))
                 .execute());
     }
 
     /**
-     * Mails to put back on the delivery queue: claimed by an instance whose lease ran out (it died
-     * mid-send; the claim is released), or QUEUED with no wake-up for too long (a crash between store
-     * and wake-up). Each is touched so that the next sweep, here or elsewhere, leaves it alone a while.
+     * Releases the claims whose lease ran out (their instance died mid-send): the mails are QUEUED and due
+     * again. Returns how many were released.
      */
-    public List<String> takeStale(long queuedForMillis) {
+    public int releaseExpired() {
         long now = clock.millis();
-        return jdbi.withHandle(handle -> {
-            List<String> taken = new java.util.ArrayList<>(release(handle, "lease_until < ?", List.of(now), now));
-            List<String> queued = handle.createQuery("SELECT id FROM mail WHERE status = ? AND next_attempt_at IS NULL "
-                            + "AND update_timestamp < ? ORDER BY update_timestamp LIMIT ?")
-                    .bind(0, QUEUED).bind(1, now - queuedForMillis).bind(2, MAX_BATCH)
-                    .mapTo(String.class).list();
-            for (String id : queued) {
-                if (handle.createUpdate("UPDATE mail SET update_timestamp = ? WHERE id = ? AND status = ? "
-                                + "AND next_attempt_at IS NULL AND update_timestamp < ?")
-                        .bind(0, now).bind(1, id).bind(2, QUEUED).bind(3, now - queuedForMillis)
-                        .execute() == 1) {
-                    taken.add(id);
-                }
-            }
-            return taken;
-        });
+        return jdbi.withHandle(handle -> release(handle, "lease_until < ?", List.of(now), now));
     }
 
     /**
-     * At start: this instance's own claims from before this start (it was killed mid-send; with the same
-     * instance id they are known to be dead at once) and QUEUED mails older than this start (their
-     * wake-ups may be gone).
+     * At start: releases this instance's own claims from before this start (it was killed mid-send; with
+     * the same instance id they are known to be dead at once). Returns how many were released.
      */
-    public List<String> takeBackAtStart() {
+    public int takeBackAtStart() {
         long now = clock.millis();
-        return jdbi.withHandle(handle -> {
-            List<String> taken = new java.util.ArrayList<>(release(handle, "claimed_by = ? AND claimed_at < ?",
-                    List.of(instanceId, startedAt), now));
-            List<String> queued = handle.createQuery("SELECT id FROM mail WHERE status = ? AND next_attempt_at IS NULL "
-                            + "AND update_timestamp < ? ORDER BY update_timestamp LIMIT ?")
-                    .bind(0, QUEUED).bind(1, startedAt).bind(2, MAX_BATCH)
-                    .mapTo(String.class).list();
-            taken.addAll(queued);
-            return taken;
-        });
+        return jdbi.withHandle(handle -> release(handle, "claimed_by = ? AND claimed_at < ?", List.of(instanceId, startedAt), now));
     }
 
-    /**
-     * SENDING mails matching the condition (on fixed columns, with parameters) go back to QUEUED, claim
-     * released; returns the ids this call released.
-     */
-    private List<String> release(Handle handle, String condition, List<Object> values, long now) {
-        List<Object> select = new java.util.ArrayList<>(List.of(SENDING));
-        select.addAll(values);
-        select.add(MAX_BATCH);
-        List<String> held = io.mailgate.platform.db.Statements.bindAll(handle.createQuery(
-                "SELECT id FROM mail WHERE status = ? AND " + condition + " LIMIT ?"), select).mapTo(String.class).list();
-        return held.stream().filter(id -> {
-            List<Object> update = new java.util.ArrayList<>(List.of(QUEUED, now, id, SENDING));
-            update.addAll(values);
-            return io.mailgate.platform.db.Statements.bindAll(handle.createUpdate("UPDATE mail SET status = ?, claimed_by = NULL, "
-                    + "lease_until = NULL, update_timestamp = ? WHERE id = ? AND status = ? AND " + condition), update).execute() == 1;
-        }).toList();
+    /** SENDING mails matching the condition (on fixed columns, with parameters) go back to QUEUED and due now, claim released. */
+    private static int release(Handle handle, String condition, List<Object> values, long now) {
+        List<Object> update = new java.util.ArrayList<>(List.of(QUEUED, now, now, SENDING));
+        update.addAll(values);
+        return io.mailgate.platform.db.Statements.bindAll(handle.createUpdate("UPDATE mail SET status = ?, claimed_by = NULL, "
+                + "lease_until = NULL, due_at = ?, update_timestamp = ? WHERE status = ? AND " + condition), update).execute();
     }
 
     /** A FAILED mail goes back to QUEUED for a replay, with a fresh schedule and lifetime; false when it is not FAILED. */
@@ -271,8 +262,8 @@ public class DeliveryClaims {
         long now = clock.millis();
         return jdbi.withHandle(handle -> handle.createUpdate("UPDATE mail SET status = ?, claimed_at = NULL, claimed_by = NULL, "
                         + "lease_until = NULL, failure_reason = NULL, next_attempt_at = NULL, attempts = 0, last_error = NULL, "
-                        + "queued_since = ?, update_timestamp = ? WHERE id = ? AND status = ?")
-                .bind(0, QUEUED).bind(1, now).bind(2, now).bind(3, id).bind(4, Mail.Status.FAILED.wire())
+                        + "queued_since = ?, due_at = ?, update_timestamp = ? WHERE id = ? AND status = ?")
+                .bind(0, QUEUED).bind(1, now).bind(2, now).bind(3, now).bind(4, id).bind(5, Mail.Status.FAILED.wire())
                 .execute()) == 1;
     }
 

@@ -12,6 +12,7 @@ import java.util.List;
  * @param maxAgeMillis        a mail still undelivered this long after it was queued is FAILED
  * @param maxRetryAfterMillis the longest wait a provider's Retry-After may ask for
  * @param leaseMillis         how long a claim holds without renewal; a dead instance's mails go again after it
+ * @param consumers           delivery workers: mails delivered at once by this instance
  * @param instanceId          this instance's name in claims; blank: one made up and kept in the data directory
  * @param messageIdDomain     the right part of Message-IDs; blank: the sender's domain
  * @param smtpGreeting        the name given in EHLO/HELO; blank: the host's name
@@ -21,6 +22,7 @@ public record DeliverySettings(
         long maxAgeMillis,
         long maxRetryAfterMillis,
         long leaseMillis,
+        int consumers,
         Circuit circuit,
         String instanceId,
         String messageIdDomain,

@@ -33,7 +33,7 @@ public final class MailConfiguration {
                 settings.idempotencyTtlHours() * 3_600_000L));
         records = platform.bind(new MailRecords(platform.jdbi(), platform.json(), platform.clock(), keys, recent));
         claims = platform.bind(new DeliveryClaims(platform.jdbi(), platform.clock(), settings.delivery(),
-                instanceId(settings), recent));
+                instanceId(settings), recent, settings.delivery().consumers()));
         metrics.watchDeferred(claims);
         platform.bind(new Backlog(platform.jdbi(), platform.clock(), settings.maxBacklog()));
         platform.bind(new MailRequestParser(platform.json(), settings.mailFrom(), settings.maxMessageBytes()));

@@ -48,6 +48,8 @@ public class MailMetrics {
         io.micrometer.core.instrument.Gauge.builder("mailgate.mails.deferred.next.attempt.seconds", claims,
                         c -> c.deferredStats()[1])
                 .description("Seconds until the next deferred mail is due (0 when none waits or one is due)").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("mailgate.delivery.in.flight", claims, DeliveryClaims::inFlight)
+                .description("Mails this instance has claimed and is delivering").register(registry);
     }
 
     public void deadLetter(String source) {

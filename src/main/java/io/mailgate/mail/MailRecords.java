@@ -89,12 +89,13 @@ public class MailRecords {
             }
             handle.createUpdate("INSERT INTO mail (id, creator_id, from_address, subject, body, template_id, template_name, "
                             + "language, time_zone, content, views, status, creation_timestamp, update_timestamp, "
-                            + "tracking_hash_sha, waiting_parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)")
+                            + "tracking_hash_sha, waiting_parts, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)")
                     .bind(0, id).bind(1, creatorId).bind(2, request.from()).bind(3, composed.subject()).bind(4, request.body())
                     .bind(5, composed.templateId().orElse(null)).bind(6, composed.templateName().orElse(null))
                     .bind(7, request.language().orElse(null)).bind(8, request.timeZone().orElse(null))
                     .bind(9, content.orElse(null)).bind(10, Mail.Status.QUEUED.wire()).bind(11, now).bind(12, now)
                     .bind(13, composed.trackingHash().map(Secrets::sha256).orElse(null)).bind(14, waitingParts)
+                    .bind(15, now)
                     .execute();
             insertAddresses(handle, id, request);
             WaitingParts.insert(handle, id, composed.rendering(), request.attachments());

@@ -139,8 +139,28 @@ public class MemoryBudget {
      * the message costs a few times its size too; waits for the budget like a queue message.
      */
     public void reserveForDelivery(Exchange exchange) throws InterruptedException {
-        if (exchange.getMessage().getBody() instanceof Sized sized) {
-            reserveBytes(exchange, sized.sizeInMemory());
+        if (!(exchange.getMessage().getBody() instanceof Sized sized)) {
+            return;
+        }
+        int cost = cost(sized.sizeInMemory());
+        if (cost == 0) {
+            return;
+        }
+        if (!kilobytes.tryAcquire(cost, QUEUE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("The memory budget for large mails stayed spent; the delivery goes again later");
+        }
+        // Released by the delivery route when it completes, whichever way (deliver-mail's onCompletion): an
+        // exchange handed over in process does not run the completions added to it.
+        exchange.setProperty(RESERVATION, new Reservation(this, cost));
+    }
+
+    /** The exchange property that holds a delivery's reservation. */
+    public static final String RESERVATION = "memoryReservation";
+
+    /** Gives back a delivery's reservation (nothing when it had none). */
+    public void release(Object reservation) {
+        if (reservation instanceof Reservation held) {
+            held.release();
         }
     }
 

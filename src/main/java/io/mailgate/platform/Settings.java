@@ -67,9 +67,9 @@ public record Settings(
     }
 
     /** The queues Mailgate reads and writes: their names live in application.properties only. */
-    public record Queues(String send, String privacy, String outbound, String dead) {
+    public record Queues(String send, String privacy, String dead) {
         public java.util.List<String> all() {
-            return java.util.List.of(send, privacy, outbound, dead);
+            return java.util.List.of(send, privacy, dead);
         }
     }
 
@@ -98,8 +98,7 @@ public record Settings(
                 p.text("mailgate.broker.password"),
                 p.text("mailgate.broker.host"),
                 p.integer("mailgate.broker.port", 0, 65535),
-                new Queues(p.text("mailgate.queue.send"), p.text("mailgate.queue.privacy"), p.text("mailgate.queue.outbound"),
-                        p.text("mailgate.queue.dead")),
+                new Queues(p.text("mailgate.queue.send"), p.text("mailgate.queue.privacy"), p.text("mailgate.queue.dead")),
                 p.text("mailgate.security.root-client-id"),
                 p.text("mailgate.security.root-client-secret"),
                 p.integer("mailgate.security.token-ttl-seconds", 1, Integer.MAX_VALUE),
@@ -122,6 +121,7 @@ public record Settings(
                         p.duration("mailgate.delivery.max-age", 1_000),
                         p.duration("mailgate.delivery.max-retry-after", 0),
                         p.duration("mailgate.delivery.lease", 1_000),
+                        p.integer("mailgate.delivery.consumers", 1, 1000),
                         new DeliverySettings.Circuit(
                                 p.integer("mailgate.delivery.circuit.window", 1, 1000),
                                 p.integer("mailgate.delivery.circuit.minimum-calls", 1, 1000),

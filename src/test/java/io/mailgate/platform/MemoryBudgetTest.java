@@ -30,6 +30,22 @@ class MemoryBudgetTest {
     }
 
     @Test
+    void aDeliveryHoldsItsReservationUntilItsRouteGivesItBack() throws Exception {
+        MemoryBudget budget = new MemoryBudget(8L * 1024 * 1024, 1024);
+        Exchange delivery = exchange("unused");
+        delivery.getMessage().setBody((MemoryBudget.Sized) () -> 1024 * 1024);
+        budget.reserveForDelivery(delivery);
+        Object held = delivery.getProperty(MemoryBudget.RESERVATION);
+        assertNotNull(held, "4 MB held");
+        assertNotNull(budget.tryReserve(1024 * 1024), "the other 4 MB");
+        assertNull(budget.tryReserve(1024 * 1024), "spent while the delivery runs");
+        budget.release(held);
+        budget.release(held);
+        budget.release(null);
+        assertNotNull(budget.tryReserve(1024 * 1024), "given back once, when the delivery completed");
+    }
+
+    @Test
     void aQueueMessageOverTheLimitIsCutForItsDeadLetterAndRefused() throws Exception {
         MemoryBudget budget = new MemoryBudget(64L * 1024 * 1024, 100_000);
         Exchange big = exchange("x".repeat(200_000));

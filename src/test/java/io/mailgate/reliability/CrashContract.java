@@ -169,7 +169,6 @@ abstract class CrashContract {
                 // again only because the restarted instance takes its own claims back at start.
                 "MAILGATE_DELIVERY_LEASE", "10m",
                 "MAILGATE_DELIVERY_SWEEP_INTERVAL_MS", "1000",
-                "MAILGATE_DELIVERY_STALE_QUEUED_MS", "3000",
                 "MAILGATE_DELIVERY_RETRY_SCHEDULE", "100ms"));
         settings.putAll(database.environment());
         return settings;

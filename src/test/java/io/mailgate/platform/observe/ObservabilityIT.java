@@ -43,7 +43,8 @@ class ObservabilityIT {
                     () -> metric(api, "mailgate_mails_sent_total{provider=\"outbox\"}") == sent + 1);
             assertEquals(accepted + 1, metric(api, "mailgate_mails_accepted_total"));
             assertTrue(metric(api, "mailgate_delivery_latency_seconds_count{provider=\"outbox\"}") >= 1);
-            assertTrue(metrics(api).contains("mailgate_queue_depth{queue=\"mailgate.mail.outbound\"}"));
+            assertTrue(metrics(api).contains("mailgate_queue_depth{queue=\"mailgate.mail.send\"}"));
+            assertTrue(metrics(api).contains("mailgate_delivery_in_flight "), "delivery is in process, not on a queue");
             assertTrue(metrics(api).contains("jvm_memory_used_bytes"), "the JVM's meters are there too");
             assertTrue(metrics(api).contains("camel_exchanges_total"), "and Camel's");
 
