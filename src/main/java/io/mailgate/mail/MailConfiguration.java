@@ -35,6 +35,7 @@ public final class MailConfiguration {
         claims = platform.bind(new DeliveryClaims(platform.jdbi(), platform.clock(), settings.delivery(),
                 instanceId(settings), recent, settings.delivery().consumers()));
         metrics.watchDeferred(claims);
+        platform.bind(new DeliveryWakeups(platform.context()));
         platform.bind(new Backlog(platform.jdbi(), platform.clock(), settings.maxBacklog()));
         platform.bind(new MailRequestParser(platform.json(), settings.mailFrom(), settings.maxMessageBytes()));
         platform.bind(new MailComposer(templates, platform.json().mapper()));
