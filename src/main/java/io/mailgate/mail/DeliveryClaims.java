@@ -112,6 +112,11 @@ public class DeliveryClaims {
         return new OutboundMail(stored.mail(), WaitingParts.attachments(handle, id), WaitingParts.rendering(handle, id), true);
     }
 
+    /** The id of a claimed mail (deliver-mail keeps it for the delivery's end). */
+    public String idOf(OutboundMail mail) {
+        return mail.mail().id();
+    }
+
     /** How many claimed mails this instance holds now. */
     int inFlight() {
         return claimed.size();
