@@ -92,15 +92,6 @@ public class DeliveryPlanner {
         return delivery.current().rateLimit() > 0;
     }
 
-    /** Mails per second through the current provider, for everything this instance sends. */
-    public int rateLimit(@ExchangeProperty(Delivery.PROPERTY) Delivery delivery) {
-        return delivery.current().rateLimit();
-    }
-
-    public String providerKey(@ExchangeProperty(Delivery.PROPERTY) Delivery delivery) {
-        return delivery.providerKey();
-    }
-
     /** The kamelet endpoint of the current provider. */
     public String endpoint(@ExchangeProperty(Delivery.PROPERTY) Delivery delivery) {
         return delivery.current().endpoint();

@@ -32,6 +32,7 @@ public final class ProviderConfiguration {
                 provider -> LOG.info("Provider {} is up again: {} mail(s) it deferred are due now", provider,
                         mail.claims().wakeDeferredBy(provider))));
         org.apache.camel.health.HealthCheckRegistry.get(platform.context()).register(new ProviderHealthCheck(circuits));
+        platform.bind(new ProviderRateLimits(platform.jdbi(), platform.clock()));
         platform.bind(new DeliveryPlanner(platform.context(), configs, routes, fallback(routes), mail.messages(), circuits));
     }
 

@@ -2,15 +2,12 @@ package io.mailgate.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -23,31 +20,19 @@ import com.icegreen.greenmail.util.ServerSetup;
 import io.mailgate.support.Api;
 import io.mailgate.support.MailgateInstance;
 import io.mailgate.support.QueueProducer;
+import io.mailgate.support.TestBroker;
 import io.mailgate.support.Waiter;
 
 /** With MAILGATE_BROKER_URL Mailgate embeds no broker and uses another one: Artemis core or any AMQP 1.0 broker. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExternalBrokerIT {
 
-    private EmbeddedActiveMQ broker;
-    private int brokerPort;
+    private TestBroker broker;
     private GreenMail smtp;
 
     @BeforeAll
     void start() throws Exception {
-        brokerPort = MailgateInstance.freePort();
-        Path dir = MailgateInstance.tempDir();
-        ConfigurationImpl config = new ConfigurationImpl();
-        config.setPersistenceEnabled(true);
-        config.setSecurityEnabled(false);
-        config.setJournalDirectory(dir.resolve("journal").toString());
-        config.setBindingsDirectory(dir.resolve("bindings").toString());
-        config.setLargeMessagesDirectory(dir.resolve("large").toString());
-        config.setPagingDirectory(dir.resolve("paging").toString());
-        config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + brokerPort + "?protocols=CORE,AMQP");
-        broker = new EmbeddedActiveMQ();
-        broker.setConfiguration(config);
-        broker.start();
+        broker = TestBroker.start();
         smtp = new GreenMail(new ServerSetup(MailgateInstance.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
     }
@@ -55,16 +40,16 @@ class ExternalBrokerIT {
     @AfterAll
     void stop() throws Exception {
         smtp.stop();
-        broker.stop();
+        broker.close();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"amqp", "tcp"})
     void mailsFlowThroughAnExternalBroker(String scheme) {
-        String url = scheme + "://127.0.0.1:" + brokerPort;
+        String url = broker.url(scheme);
         try (MailgateInstance mailgate = MailgateInstance.start(Map.of("mailgate.broker.url", url,
                 "mailgate.smtp.host", "127.0.0.1", "mailgate.smtp.port", Integer.toString(smtp.getSmtp().getPort())));
-             QueueProducer producer = scheme.equals("amqp") ? QueueProducer.amqp(brokerPort) : new QueueProducer(brokerPort)) {
+             QueueProducer producer = scheme.equals("amqp") ? QueueProducer.amqp(broker.port()) : new QueueProducer(broker.port())) {
             Api api = mailgate.api();
             String rest = "REST via " + scheme + " " + UUID.randomUUID();
             assertEquals(200, api.postJson("/mail/v1/", api.rootToken(), Map.of("recipients", Map.of("to",

@@ -50,4 +50,27 @@ public record TestPostgres(String url, String user, String password) {
         String value = System.getenv(name);
         return value == null ? "" : value;
     }
+
+    /**
+     * A new, empty database on the same server, for a test that needs the whole database to itself
+     * (several instances that must not meet the other tests' mails or email configs).
+     */
+    public TestPostgres freshDatabase(String prefix) {
+        String name = prefix + "_" + Long.toString(System.nanoTime(), 36);
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(url, user, password);
+             java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("Could not create database " + name, e);
+        }
+        int query = url.indexOf('?');
+        String base = query < 0 ? url : url.substring(0, query);
+        String newUrl = base.substring(0, base.lastIndexOf('/') + 1) + name + (query < 0 ? "" : url.substring(query));
+        return new TestPostgres(newUrl, user, password);
+    }
+
+    /** Mailgate's environment variables for this database. */
+    public java.util.Map<String, String> environment() {
+        return java.util.Map.of("MAILGATE_DB_URL", url, "MAILGATE_DB_USER", user, "MAILGATE_DB_PASSWORD", password);
+    }
 }
