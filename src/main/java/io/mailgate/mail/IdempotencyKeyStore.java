@@ -1,10 +1,15 @@
 package io.mailgate.mail;
 
 import java.time.Clock;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 import io.mailgate.platform.http.ApiException;
 import io.mailgate.platform.http.ErrorCode;
@@ -26,36 +31,46 @@ public class IdempotencyKeyStore {
         this.ttlMillis = ttlMillis;
     }
 
+    /** The keys among these that a client used before, with what they made: one query. */
+    Map<String, Earlier> earlier(Handle handle, String clientId, Collection<String> keys) {
+        Map<String, Earlier> known = new HashMap<>();
+        handle.createQuery("SELECT idem_key, request_hash, mail_id, created_at FROM idempotency_key "
+                        + "WHERE client_id = :client AND idem_key IN (<keys>)")
+                .bind("client", clientId).bindList("keys", List.copyOf(keys))
+                .map((rows, context) -> Map.entry(rows.getString("idem_key"), new Earlier(rows.getString("request_hash"),
+                        rows.getString("mail_id"), rows.getLong("created_at"))))
+                .forEach(entry -> known.put(entry.getKey(), entry.getValue()));
+        return known;
+    }
+
     /**
-     * The mail an earlier request with this key made, when the key is known and alive. The same key
-     * with another request body is a 409; an expired key is forgotten and this request takes it.
+     * What a request with a key gets: the earlier mail when the key is alive and was used for the same
+     * request, a 409 when for another one; nothing (a new mail) when the key is unknown or expired (and
+     * then forgotten).
      */
-    Optional<String> earlierMail(Handle handle, String clientId, String key, String requestHash, long now) {
-        Optional<Earlier> earlier = handle.createQuery(
-                        "SELECT request_hash, mail_id, created_at FROM idempotency_key WHERE client_id = ? AND idem_key = ?")
-                .bind(0, clientId).bind(1, key)
-                .map((rows, context) -> new Earlier(rows.getString("request_hash"), rows.getString("mail_id"),
-                        rows.getLong("created_at")))
-                .findOne();
-        if (earlier.isEmpty()) {
+    Optional<String> resolve(Handle handle, String clientId, String key, Earlier earlier, String requestHash, long now) {
+        if (earlier == null) {
             return Optional.empty();
         }
-        if (earlier.get().createdAt() < now - ttlMillis) {
+        if (earlier.createdAt() < now - ttlMillis) {
             handle.createUpdate("DELETE FROM idempotency_key WHERE client_id = ? AND idem_key = ?")
                     .bind(0, clientId).bind(1, key).execute();
             return Optional.empty();
         }
-        if (!earlier.get().requestHash().equals(requestHash)) {
+        if (!earlier.requestHash().equals(requestHash)) {
             throw new ApiException(ErrorCode.IDEMPOTENCY_KEY_REUSED, "The idempotency key was already used for a different request");
         }
-        return Optional.of(earlier.get().mailId());
+        return Optional.of(earlier.mailId());
     }
 
-    void insert(Handle handle, String clientId, String key, String requestHash, String mailId, long now) {
-        handle.createUpdate("INSERT INTO idempotency_key (client_id, idem_key, request_hash, mail_id, created_at) "
-                        + "VALUES (?, ?, ?, ?, ?)")
-                .bind(0, clientId).bind(1, key).bind(2, requestHash).bind(3, mailId).bind(4, now)
-                .execute();
+    /** Adds the record of a key to a batch of them (client, key, request hash, mail, time). */
+    static PreparedBatch insertBatch(Handle handle) {
+        return handle.prepareBatch("INSERT INTO idempotency_key (client_id, idem_key, request_hash, mail_id, created_at) "
+                + "VALUES (?, ?, ?, ?, ?)");
+    }
+
+    static void add(PreparedBatch batch, String clientId, String key, String requestHash, String mailId, long now) {
+        batch.bind(0, clientId).bind(1, key).bind(2, requestHash).bind(3, mailId).bind(4, now).add();
     }
 
     /** Forgets keys older than their time to live. */
@@ -64,6 +79,6 @@ public class IdempotencyKeyStore {
                 .bind(0, clock.millis() - ttlMillis).execute());
     }
 
-    private record Earlier(String requestHash, String mailId, long createdAt) {
+    record Earlier(String requestHash, String mailId, long createdAt) {
     }
 }
