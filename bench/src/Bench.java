@@ -101,20 +101,26 @@ public final class Bench {
                 String token = token(base);
                 Map<String, String> auth = Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json");
 
-                warmUp(base + "/mail/v1/", auth, warmUp, sink);
-                Load best = maxLoad("Mailgate accept", base + "/mail/v1/", auth, levels, phase, sink);
+                warmUp(List.of(base + "/mail/v1/"), auth, warmUp, sink);
+                Load best = maxLoad("Mailgate accept", List.of(base + "/mail/v1/"), auth, levels, phase, sink);
                 Load half = openLoad(base + "/mail/v1/", auth, best.rate() / 2, phase);
                 drain(sink);
                 results.put("Mailgate accept at half the maximum rate", half.describe());
-                double deliveredRate = delivered(base + "/mail/v1/", auth, sink, delivered);
+                double deliveredRate = delivered(List.of(base + "/mail/v1/"), auth, sink, delivered);
                 results.put("Mailgate delivered end to end", String.format("%.0f mails/s", deliveredRate));
                 double ingress = queueIngress(base, token, brokerPort, queued);
                 results.put("Mailgate queue ingress to stored", String.format("%.0f msg/s", ingress));
                 results.put("Mailgate RSS under load (max)", String.format("%d MB", rss.maxMegabytes()));
 
-                // ---- Baseline ------------------------------------------------------------------
                 process.destroy();
                 process.waitFor(30, TimeUnit.SECONDS);
+
+                // ---- Two instances on the same database and broker ---------------------------------
+                if (!smoke) {
+                    twoInstances(environment, data, brokerPort, levels, phase, sink);
+                }
+
+                // ---- Baseline ------------------------------------------------------------------
                 int basePort = freePort();
                 Process baseline = new ProcessBuilder(javaCommand(List.of("-Dsun.net.httpserver.nodelay=true", "-cp", "bench/build:target/lib/*", "Baseline",
                         Integer.toString(basePort), dbUrl, dbUser, dbPassword, Integer.toString(sink.port()), "4")))
@@ -123,10 +129,10 @@ public final class Bench {
                     String baseUrl = "http://127.0.0.1:" + basePort;
                     awaitStatus(baseUrl + "/ready", Duration.ofSeconds(30));
                     Map<String, String> json = Map.of("Content-Type", "application/json");
-                    warmUp(baseUrl + "/mail", json, warmUp, sink);
-                    Load baseAccept = maxLoad("Baseline accept-only", baseUrl + "/accept", json, levels, phase, sink);
-                    Load baseFull = maxLoad("Baseline accept (with delivery)", baseUrl + "/mail", json, levels, phase, sink);
-                    double baseDelivered = delivered(baseUrl + "/mail", json, sink, delivered);
+                    warmUp(List.of(baseUrl + "/mail"), json, warmUp, sink);
+                    Load baseAccept = maxLoad("Baseline accept-only", List.of(baseUrl + "/accept"), json, levels, phase, sink);
+                    Load baseFull = maxLoad("Baseline accept (with delivery)", List.of(baseUrl + "/mail"), json, levels, phase, sink);
+                    double baseDelivered = delivered(List.of(baseUrl + "/mail"), json, sink, delivered);
                     results.put("Baseline delivered end to end", String.format("%.0f mails/s", baseDelivered));
 
                     results.put("RATIO accepted/s Mailgate / baseline accept-only",
@@ -151,6 +157,47 @@ public final class Bench {
         System.exit(0);
     }
 
+    /**
+     * Two instances sharing the database and one broker (the first one's embedded broker, which the second
+     * uses as its external broker), each with its own data directory and so its own instance id; the
+     * clients are split between them. Same warm-up and phases, at 16 and 64 clients.
+     */
+    private void twoInstances(Map<String, String> single, Path data, int brokerPort, int[] levels, Duration phase,
+                              SmtpSink sink) throws Exception {
+        List<Process> processes = new ArrayList<>();
+        List<String> urls = new ArrayList<>();
+        try {
+            for (int i = 1; i <= 2; i++) {
+                Map<String, String> environment = new java.util.HashMap<>(single);
+                int port = freePort();
+                environment.put("MAILGATE_HTTP_PORT", Integer.toString(port));
+                Path dir = data.resolve("instance-" + i);
+                Files.createDirectories(dir);
+                environment.put("MAILGATE_DATA_DIR", dir.toString());
+                // Instances sharing a database share its encryption key (the first one's, from its data directory).
+                environment.put("MAILGATE_ENCRYPTION_KEY", Files.readString(data.resolve("encryption.key")).trim());
+                if (i == 2) {
+                    environment.put("MAILGATE_BROKER_URL", "tcp://127.0.0.1:" + brokerPort);
+                }
+                processes.add(startMailgate(environment, dir.resolve("mailgate.log")));
+                awaitStatus("http://127.0.0.1:" + port + "/observe/health/ready", Duration.ofSeconds(60));
+                urls.add("http://127.0.0.1:" + port + "/mail/v1/");
+            }
+            String token = token(urls.get(0).replace("/mail/v1/", ""));
+            Map<String, String> auth = Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json");
+            warmUp(urls, auth, Duration.ofSeconds(10), sink);
+            maxLoad("Two instances accept", urls, auth, new int[] {16, 64}, phase, sink);
+            drain(sink);
+            results.put("Two instances delivered end to end",
+                    String.format("%.0f mails/s", delivered(urls, auth, sink, 3000)));
+        } finally {
+            for (Process process : processes) {
+                process.destroy();
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     // ---- load --------------------------------------------------------------------------------
 
     private record Load(double rate, double p50, double p99, int concurrency) {
@@ -164,8 +211,8 @@ public final class Bench {
      * Load before measuring, the same for both sides: the JIT compiles the hot paths (a minute of C2
      * work for Mailgate's larger code) instead of competing with the first measured phase for the cores.
      */
-    private void warmUp(String url, Map<String, String> headers, Duration length, SmtpSink sink) throws Exception {
-        closedLoad(url, headers, 16, length);
+    private void warmUp(List<String> urls, Map<String, String> headers, Duration length, SmtpSink sink) throws Exception {
+        closedLoad(urls, headers, 16, length);
         drain(sink);
     }
 
@@ -185,12 +232,12 @@ public final class Bench {
     }
 
     /** Closed loop at each concurrency, each after the last one's deliveries; the best rate is the maximum. */
-    private Load maxLoad(String name, String url, Map<String, String> headers, int[] levels, Duration phase, SmtpSink sink)
+    private Load maxLoad(String name, List<String> urls, Map<String, String> headers, int[] levels, Duration phase, SmtpSink sink)
             throws Exception {
         Load best = null;
         for (int concurrency : levels) {
             drain(sink);
-            Load load = closedLoad(url, headers, concurrency, phase);
+            Load load = closedLoad(urls, headers, concurrency, phase);
             results.put(name + " @" + concurrency, load.describe());
             if (best == null || load.rate() > best.rate()) {
                 best = load;
@@ -200,12 +247,14 @@ public final class Bench {
         return best;
     }
 
-    private Load closedLoad(String url, Map<String, String> headers, int concurrency, Duration phase) throws Exception {
+    /** Closed loop: each client sends its next request when the last one was answered; client t talks to urls[t % n]. */
+    private Load closedLoad(List<String> urls, Map<String, String> headers, int concurrency, Duration phase) throws Exception {
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         AtomicLong sequence = new AtomicLong();
         long end = System.nanoTime() + phase.toNanos();
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < concurrency; t++) {
+            String url = urls.get(t % urls.size());
             Thread thread = new Thread(() -> {
                 try (RawHttp client = client(url)) {
                     while (System.nanoTime() < end) {
@@ -270,8 +319,8 @@ public final class Bench {
                 sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] / 1e6, concurrency);
     }
 
-    /** Sends n mails as fast as 16 clients can, and times until the sink has all of them. */
-    private double delivered(String url, Map<String, String> headers, SmtpSink sink, int n) throws Exception {
+    /** Sends n mails as fast as 16 clients can (client t to urls[t % n]), and times until the sink has all of them. */
+    private double delivered(List<String> urls, Map<String, String> headers, SmtpSink sink, int n) throws Exception {
         drain(sink);
         long before = sink.messages.get();
         long start = System.nanoTime();
@@ -279,6 +328,7 @@ public final class Bench {
         AtomicLong left = new AtomicLong(n);
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 16; t++) {
+            String url = urls.get(t % urls.size());
             Thread thread = new Thread(() -> {
                 try (RawHttp client = client(url)) {
                     while (left.getAndDecrement() > 0) {

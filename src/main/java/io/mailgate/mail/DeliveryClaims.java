@@ -7,6 +7,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+import io.mailgate.platform.db.GroupCommit;
 
 /**
  * Moves stored mails through QUEUED → SENDING → SENT | FAILED, and back to QUEUED with a next attempt
@@ -42,6 +45,7 @@ public class DeliveryClaims {
      * database went away) is {@link #done} without a finish, so its lease runs out and the sweep gives
      * the mail to another attempt.
      */
+    private final GroupCommit<Sent, Boolean> sentFinishes = new GroupCommit<>(64, 2, this::recordSent);
     private final java.util.Set<String> claimed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** @param capacity how many claimed mails this instance holds at most: one per delivery worker, none waiting in memory */
@@ -157,7 +161,7 @@ public class DeliveryClaims {
         String refused = RecipientLists.write(outcome.refused());
         return switch (outcome.result()) {
             case SENT -> {
-                finish(outcome.outbound(), Mail.Status.SENT, outcome.providerKey(), outcome.providerMessageId(), null, refused, null);
+                sentFinishes.write(new Sent(outcome.outbound(), outcome.providerKey(), outcome.providerMessageId(), refused));
                 yield DeliveryOutcome.Result.SENT;
             }
             case FAILED -> {
@@ -188,6 +192,34 @@ public class DeliveryClaims {
         };
     }
 
+    /** A mail a provider took, to be recorded SENT. */
+    private record Sent(OutboundMail outbound, String provider, String messageId, String refused) {
+    }
+
+    /**
+     * Records the SENT mails of concurrent deliveries in one transaction (group commit, as on accept): one
+     * batched UPDATE, and the waiting parts of the mails that had any deleted with it.
+     */
+    private List<GroupCommit.Outcome<Boolean>> recordSent(List<Sent> sent) {
+        long now = clock.millis();
+        jdbi.useTransaction(handle -> {
+            PreparedBatch batch = handle.prepareBatch("UPDATE mail SET status = ?, provider = ?, provider_message_id = ?, "
+                    + "failure_reason = NULL, recipients_refused = ?, recipients_pending = NULL, next_attempt_at = NULL, "
+                    + "due_at = NULL, claimed_by = NULL, lease_until = NULL, update_timestamp = ?, waiting_parts = FALSE WHERE id = ?");
+            for (Sent mail : sent) {
+                batch.bind(0, Mail.Status.SENT.wire()).bind(1, mail.provider()).bind(2, mail.messageId()).bind(3, mail.refused())
+                        .bind(4, now).bind(5, mail.outbound().mail().id()).add();
+            }
+            batch.execute();
+            for (Sent mail : sent) {
+                if (mail.outbound().waitingParts()) {
+                    WaitingParts.delete(handle, mail.outbound().mail().id());
+                }
+            }
+        });
+        return java.util.Collections.nCopies(sent.size(), GroupCommit.Outcome.of(Boolean.TRUE));
+    }
+
     /** The attempts made so far, this one included (the claim counted it; a copy from memory does not know). */
     private static int attemptsMade(Mail mail) {
         return Math.max(1, mail.attempts().count());
@@ -201,7 +233,7 @@ public class DeliveryClaims {
                 RecipientLists.write(outcome.pending()));
     }
 
-    /** The final status; the waiting parts, when the mail had any, go in the same transaction. */
+    /** FAILED with its reason; the waiting parts stay for a replay. */
     private void finish(OutboundMail outbound, Mail.Status status, String provider, String messageId, String reason,
                         String refused, String pending) {
         String id = outbound.mail().id();
@@ -210,13 +242,9 @@ public class DeliveryClaims {
                             + "recipients_refused = ?, recipients_pending = ?, next_attempt_at = NULL, due_at = NULL, claimed_by = NULL, "
                             + "lease_until = NULL, update_timestamp = ?, waiting_parts = ? WHERE id = ?")
                     .bind(0, status.wire()).bind(1, provider).bind(2, messageId).bind(3, reason).bind(4, refused)
-                    .bind(5, pending).bind(6, clock.millis()).bind(7, status == Mail.Status.FAILED && outbound.waitingParts())
+                    .bind(5, pending).bind(6, clock.millis()).bind(7, outbound.waitingParts())
                     .bind(8, id)
                     .execute();
-            // A FAILED mail keeps its attachments and rendering for a replay.
-            if (outbound.waitingParts() && status == Mail.Status.SENT) {
-                WaitingParts.delete(handle, id);
-            }
         });
     }
 

@@ -44,6 +44,16 @@ public final class MailConfiguration {
         platform.bind(new MailViews(platform.json(), records));
         platform.bind(new TrackingPixel());
         messages = new MimeMessageBuilder(settings.mailFrom(), settings.delivery().messageIdDomain());
+        // The send queue in batches: two sessions take turns (one fills its batch while the other commits).
+        // Messages the embedded broker marks large go to receive-large-mail, one at a time (mail-accept).
+        try {
+            platform.context().addService(new io.mailgate.platform.broker.QueueBatches(platform.context(),
+                    platform.broker().uncachedConnectionFactory(), settings.queues().send(), "mailgate_large IS NULL",
+                    "direct:receive-mail", 2, settings.queues().batchSize(), settings.maxQueueMessageBytes(), settings.queues().consumers(),
+                    platform.meters()));
+        } catch (Exception e) {
+            throw new IllegalStateException("The send queue's consumer did not start", e);
+        }
     }
 
     /**

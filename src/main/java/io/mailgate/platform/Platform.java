@@ -125,6 +125,10 @@ public final class Platform {
         return settings;
     }
 
+    public Broker broker() {
+        return broker;
+    }
+
     public Clock clock() {
         return clock;
     }
