@@ -36,6 +36,8 @@ public final class Bench {
             .executor(Executors.newFixedThreadPool(8)).connectTimeout(Duration.ofSeconds(5)).build();
 
     private final boolean smoke;
+    /** --two: only the two-instance phases, after the first start has made the schema and the class archive. */
+    private static boolean twoOnly;
     private final String dbUrl;
     private final String dbUser;
     private final String dbPassword;
@@ -50,6 +52,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         boolean smoke = args.length > 0 && args[0].equals("--smoke");
+        twoOnly = args.length > 0 && args[0].equals("--two");
         try (BenchPostgres postgres = BenchPostgres.start()) {
             new Bench(smoke, postgres.url(), postgres.user(), postgres.password()).run();
         } catch (Exception e) {
@@ -90,6 +93,11 @@ public final class Bench {
             training.destroy();
             if (!training.waitFor(60, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("Mailgate did not stop within 60 s");
+            }
+            if (twoOnly) {
+                twoInstances(environment, data, brokerPort, levels, phase, sink);
+                print();
+                return;
             }
             long started = System.nanoTime();
             Process process = startMailgate(environment, data.resolve("mailgate.log"));
@@ -149,13 +157,18 @@ public final class Bench {
             }
             results.put("SMTP connections opened (both)", Long.toString(sink.connections.get()));
         }
+        print();
+    }
+
+    private void print() {
         System.out.println();
         System.out.println("| measure | value |");
         System.out.println("|---|---|");
         results.forEach((name, value) -> System.out.println("| " + name + " | " + value + " |"));
-        System.out.println((smoke ? "smoke" : "full") + " benchmark done");
+        System.out.println((smoke ? "smoke" : twoOnly ? "two-instance" : "full") + " benchmark done");
         System.exit(0);
     }
+
 
     /**
      * Two instances sharing the database and one broker (the first one's embedded broker, which the second
@@ -185,8 +198,12 @@ public final class Bench {
             }
             String token = token(urls.get(0).replace("/mail/v1/", ""));
             Map<String, String> auth = Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json");
-            warmUp(urls, auth, Duration.ofSeconds(10), sink);
+            warmUp(urls, auth, Duration.ofSeconds(20), sink);
             maxLoad("Two instances accept", urls, auth, new int[] {16, 64}, phase, sink);
+            if (System.getenv("BENCH_TWO_DIAGNOSE") != null) {
+                maxLoad("Two instances running, load on the first only", urls.subList(0, 1), auth, new int[] {16}, phase, sink);
+                maxLoad("Two instances running, load on the second only", urls.subList(1, 2), auth, new int[] {16}, phase, sink);
+            }
             drain(sink);
             results.put("Two instances delivered end to end",
                     String.format("%.0f mails/s", delivered(urls, auth, sink, 3000)));

@@ -44,13 +44,15 @@ public final class MailConfiguration {
         platform.bind(new MailViews(platform.json(), records));
         platform.bind(new TrackingPixel());
         messages = new MimeMessageBuilder(settings.mailFrom(), settings.delivery().messageIdDomain());
-        // The send queue in batches: two sessions take turns (one fills its batch while the other commits).
+        // The send queue in batches: mailgate.queue.consumers sessions take turns (one fills its batch while
+        // another commits), every message of a batch in flight at once so that their mails share commits.
         // Messages the embedded broker marks large go to receive-large-mail, one at a time (mail-accept).
         try {
+            Settings.Queues queues = settings.queues();
             platform.context().addService(new io.mailgate.platform.broker.QueueBatches(platform.context(),
-                    platform.broker().uncachedConnectionFactory(), settings.queues().send(), "mailgate_large IS NULL",
-                    "direct:receive-mail", 2, settings.queues().batchSize(), settings.maxQueueMessageBytes(), settings.queues().consumers(),
-                    platform.meters()));
+                    platform.broker().uncachedConnectionFactory(), queues.send(), "mailgate_large IS NULL",
+                    "direct:receive-mail", queues.consumers(), queues.batchSize(), settings.maxQueueMessageBytes(),
+                    queues.consumers() * queues.batchSize(), platform.meters()));
         } catch (Exception e) {
             throw new IllegalStateException("The send queue's consumer did not start", e);
         }

@@ -68,8 +68,8 @@ public record Settings(
 
     /** The queues Mailgate reads and writes: their names live in application.properties only. */
     /**
-     * The queues, and how the send queue is consumed: {@code consumers} messages handled at once, taken
-     * in batches of up to {@code batchSize} per transaction.
+     * The queues, and how the send queue is consumed: {@code consumers} sessions, each taking batches of
+     * up to {@code batchSize} messages per transaction.
      */
     public record Queues(String send, String privacy, String dead, int consumers, int batchSize) {
         public java.util.List<String> all() {
@@ -103,7 +103,7 @@ public record Settings(
                 p.text("mailgate.broker.host"),
                 p.integer("mailgate.broker.port", 0, 65535),
                 new Queues(p.text("mailgate.queue.send"), p.text("mailgate.queue.privacy"), p.text("mailgate.queue.dead"),
-                        p.integer("mailgate.queue.consumers", 1, 256), p.integer("mailgate.queue.batch-size", 1, 1000)),
+                        p.integer("mailgate.queue.consumers", 1, 16), p.integer("mailgate.queue.batch-size", 1, 1000)),
                 p.text("mailgate.security.root-client-id"),
                 p.text("mailgate.security.root-client-secret"),
                 p.integer("mailgate.security.token-ttl-seconds", 1, Integer.MAX_VALUE),

@@ -10,17 +10,18 @@ import io.mailgate.platform.db.UniqueViolation;
 
 /**
  * A provider's {@code rate_limit} (mails per second), held across every instance that shares the
- * database: the sends of each one-second window are counted in {@code provider_rate_window}, one row
- * per provider, and a send that finds the window full waits for the next one. Each step is one
- * conditional statement, so two instances (or two workers) never both take the last permit: an
- * increment only while {@code used < limit}, a new window only while the stored one is older.
- * Windows follow each instance's clock; clocks a little apart only make a window start a little early
- * or late, never let more than the limit through one window.
+ * database: sends are counted in {@code provider_rate_window}, one row per provider, per window of a
+ * second that begins with the first send after the last window ended (as Camel's throttle counts a
+ * period), and a send that finds the window full waits for its end. Each step is one conditional
+ * statement, so two instances (or two workers) never both take the last permit: an increment only while
+ * the window runs and {@code used < limit}, a new window only once the stored one has ended. Clocks a
+ * little apart only make a window start a little early or late, never let more than the limit through one.
  */
 public class ProviderRateLimits {
 
     /** Waits for the next window spread a little, so that the waiting workers do not all ask at its first instant. */
     private static final int SPREAD_MILLIS = 20;
+    private static final long WINDOW_MILLIS = 1000;
 
     /** How a waiting send waits; a test replaces it to move its clock instead. */
     public interface Sleeper {
@@ -50,37 +51,42 @@ public class ProviderRateLimits {
     void take(String provider, int perSecond) throws InterruptedException {
         while (true) {
             long now = clock.millis();
-            long window = now / 1000;
-            if (tryTake(provider, perSecond, window)) {
+            long ends = tryTake(provider, perSecond, now);
+            if (ends == 0) {
                 return;
             }
-            sleeper.sleep((window + 1) * 1000 - now + ThreadLocalRandom.current().nextInt(SPREAD_MILLIS));
+            sleeper.sleep(Math.max(1, ends - now) + ThreadLocalRandom.current().nextInt(SPREAD_MILLIS));
         }
     }
 
-    /** One permit of this window, if there is one left (a new window starts with this permit). */
-    boolean tryTake(String provider, int perSecond, long window) {
+    /**
+     * One permit, if the current window has one left or a new window may begin (it begins with this
+     * permit): 0 then; otherwise when the full window ends.
+     */
+    long tryTake(String provider, int perSecond, long now) {
         return jdbi.withHandle(handle -> {
             for (int attempt = 0; ; attempt++) {
                 if (handle.createUpdate("UPDATE provider_rate_window SET used = used + 1 "
-                                + "WHERE config_key = :key AND window_start = :window AND used < :limit")
-                        .bind("key", provider).bind("window", window).bind("limit", perSecond).execute() == 1) {
-                    return true;
+                                + "WHERE config_key = :key AND window_start > :ended AND used < :limit")
+                        .bind("key", provider).bind("ended", now - WINDOW_MILLIS).bind("limit", perSecond).execute() == 1) {
+                    return 0L;
                 }
-                if (handle.createUpdate("UPDATE provider_rate_window SET window_start = :window, used = 1 "
-                                + "WHERE config_key = :key AND window_start < :window")
-                        .bind("key", provider).bind("window", window).execute() == 1) {
-                    return true;
+                if (handle.createUpdate("UPDATE provider_rate_window SET window_start = :now, used = 1 "
+                                + "WHERE config_key = :key AND window_start <= :ended")
+                        .bind("key", provider).bind("now", now).bind("ended", now - WINDOW_MILLIS).execute() == 1) {
+                    return 0L;
                 }
-                if (handle.createQuery("SELECT 1 FROM provider_rate_window WHERE config_key = :key")
-                        .bind("key", provider).mapTo(Integer.class).findOne().isPresent()) {
-                    return false;
+                java.util.Optional<Long> running = handle.createQuery("SELECT window_start FROM provider_rate_window "
+                                + "WHERE config_key = :key")
+                        .bind("key", provider).mapTo(Long.class).findOne();
+                if (running.isPresent()) {
+                    return running.get() + WINDOW_MILLIS;
                 }
                 try {
                     handle.createUpdate("INSERT INTO provider_rate_window (config_key, window_start, used) "
-                                    + "VALUES (:key, :window, 1)")
-                            .bind("key", provider).bind("window", window).execute();
-                    return true;
+                                    + "VALUES (:key, :now, 1)")
+                            .bind("key", provider).bind("now", now).execute();
+                    return 0L;
                 } catch (RuntimeException e) {
                     // Another instance counted the provider's first send at the same moment: count again, as an update.
                     if (attempt > 0 || !UniqueViolation.is(e)) {

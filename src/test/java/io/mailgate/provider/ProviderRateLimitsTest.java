@@ -38,7 +38,7 @@ class ProviderRateLimitsTest {
 
     @Test
     void sendsBeyondTheLimitWaitForTheNextSecond() throws Exception {
-        MovingClock clock = new MovingClock(START + 300);
+        MovingClock clock = new MovingClock(START);
         List<Long> waits = new ArrayList<>();
         ProviderRateLimits limits = new ProviderRateLimits(jdbi, clock, millis -> {
             waits.add(millis);
@@ -47,13 +47,15 @@ class ProviderRateLimitsTest {
         List<Long> seconds = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
             limits.take("mailgun-eu", 3);
-            seconds.add(clock.millis() / 1000 - START / 1000);
+            seconds.add((clock.millis() - START) / 1000);
+            clock.advance(100);
         }
-        assertEquals(List.of(0L, 0L, 0L, 1L, 1L, 1L, 2L), seconds);
-        assertEquals(2, waits.size(), "one wait per full second");
-        assertEquals(true, waits.get(0) >= 700 && waits.get(0) < 720, "waited for the next second: " + waits);
+        assertEquals(List.of(0L, 0L, 0L, 1L, 1L, 1L, 2L), seconds, "a window is a second from its first send");
+        assertEquals(2, waits.size(), "one wait per full window");
+        assertEquals(true, waits.get(0) >= 700 && waits.get(0) < 720, "waited for the window's end: " + waits);
+        long before = clock.millis();
         limits.take("ses-us", 3);
-        assertEquals(2, clock.millis() / 1000 - START / 1000, "another provider has a count of its own");
+        assertEquals(before, clock.millis(), "another provider has a count of its own");
     }
 
     @Test
@@ -69,7 +71,7 @@ class ProviderRateLimitsTest {
                 asks.add(() -> {
                     int granted = 0;
                     for (int i = 0; i < 20; i++) {
-                        granted += instance.tryTake("shared", 25, START / 1000) ? 1 : 0;
+                        granted += instance.tryTake("shared", 25, START + 10) == 0 ? 1 : 0;
                     }
                     return granted;
                 });
@@ -82,8 +84,12 @@ class ProviderRateLimitsTest {
         } finally {
             workers.shutdownNow();
         }
-        assertEquals(true, instances.get(0).tryTake("shared", 25, START / 1000 + 1), "the next second starts a new count");
-        assertEquals(false, instances.get(1).tryTake("shared", 25, START / 1000), "a late clock gets no permit from a past second");
+        assertEquals(START + 1010, instances.get(1).tryTake("shared", 25, START + 500), "full: wait for the window's end");
+        assertEquals(0, instances.get(0).tryTake("shared", 25, START + 1010), "a second after its first send, a new window");
+        for (int i = 1; i < 25; i++) {
+            assertEquals(0, instances.get(1).tryTake("shared", 25, START + 990), "a clock a little late counts in the same window");
+        }
+        assertEquals(START + 2010, instances.get(2).tryTake("shared", 25, START + 1500), "and the window is full for everyone");
     }
 
     /** A clock the sleeper moves. */

@@ -2,12 +2,10 @@ package io.mailgate.platform.db;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -38,7 +36,57 @@ public final class GroupCommit<I, R> {
         }
     }
 
-    private record Pending<I, R>(I item, CompletableFuture<R> answer) {
+    /** A caller's item and, once its batch was written, its answer; waiting needs no exception per look. */
+    private static final class Pending<I, R> {
+        private final I item;
+        private final CountDownLatch answered = new CountDownLatch(1);
+        private R result;
+        private Throwable failure;
+
+        Pending(I item) {
+            this.item = item;
+        }
+
+        I item() {
+            return item;
+        }
+
+        void complete(R value) {
+            result = value;
+            answered.countDown();
+        }
+
+        void fail(Throwable cause) {
+            failure = cause;
+            answered.countDown();
+        }
+
+        boolean isDone() {
+            return answered.getCount() == 0;
+        }
+
+        /** Waits up to the time given; true once answered. */
+        boolean await(long micros) {
+            try {
+                return answered.await(micros, TimeUnit.MICROSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while its batch was written", e);
+            }
+        }
+
+        R answer() {
+            if (failure instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (failure instanceof Error error) {
+                throw error;
+            }
+            if (failure != null) {
+                throw new IllegalStateException(failure);
+            }
+            return result;
+        }
     }
 
     private final ConcurrentLinkedQueue<Pending<I, R>> queue = new ConcurrentLinkedQueue<>();
@@ -59,71 +107,52 @@ public final class GroupCommit<I, R> {
 
     /** Writes the item with whatever else is waiting, and answers once its transaction committed. */
     public R write(I item) {
-        Pending<I, R> pending = new Pending<>(item, new CompletableFuture<>());
+        Pending<I, R> pending = new Pending<>(item);
         queue.add(pending);
-        while (!pending.answer().isDone()) {
+        while (!pending.isDone()) {
+            boolean wrote = false;
             if (leaders.tryAcquire()) {
                 try {
-                    lead();
+                    wrote = lead();
                 } finally {
                     leaders.release();
                 }
-            } else {
-                try {
-                    return pending.answer().get(WAIT_MICROS, TimeUnit.MICROSECONDS);
-                } catch (TimeoutException notYet) {
-                    // a leader is still busy: look again whether this caller may lead
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("Interrupted while its batch was written", e);
-                } catch (ExecutionException e) {
-                    throw unwrap(e);
-                }
+            }
+            // Another leader holds this caller's item (or all may lead at once): wait for its answer, and
+            // look again now and then whether items wait that no one leads.
+            if (!wrote && pending.await(WAIT_MICROS)) {
+                break;
             }
         }
-        try {
-            return pending.answer().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while its batch was written", e);
-        } catch (ExecutionException e) {
-            throw unwrap(e);
-        }
+        return pending.answer();
     }
 
-    private void lead() {
+    /** Writes what waits, a few batches at most; false when nothing waited. */
+    private boolean lead() {
+        boolean wrote = false;
         for (int round = 0; round < BATCHES_PER_LEAD; round++) {
             List<Pending<I, R>> batch = new ArrayList<>();
             for (Pending<I, R> next; batch.size() < maxBatch && (next = queue.poll()) != null; ) {
                 batch.add(next);
             }
             if (batch.isEmpty()) {
-                return;
+                return wrote;
             }
+            wrote = true;
             try {
                 List<Outcome<R>> outcomes = writer.apply(batch.stream().map(Pending::item).toList());
                 for (int i = 0; i < batch.size(); i++) {
                     Outcome<R> outcome = outcomes.get(i);
                     if (outcome.failure() != null) {
-                        batch.get(i).answer().completeExceptionally(outcome.failure());
+                        batch.get(i).fail(outcome.failure());
                     } else {
-                        batch.get(i).answer().complete(outcome.result());
+                        batch.get(i).complete(outcome.result());
                     }
                 }
             } catch (RuntimeException | Error e) {
-                batch.forEach(pending -> pending.answer().completeExceptionally(e));
+                batch.forEach(pending -> pending.fail(e));
             }
         }
-    }
-
-    private static RuntimeException unwrap(ExecutionException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof RuntimeException runtime) {
-            return runtime;
-        }
-        if (cause instanceof Error error) {
-            throw error;
-        }
-        return new IllegalStateException(cause);
+        return wrote;
     }
 }
