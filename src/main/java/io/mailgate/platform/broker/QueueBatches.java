@@ -29,9 +29,9 @@ import org.apache.camel.support.service.ServiceSupport;
  * session, acknowledging the whole batch, once every one of them was stored or dead-lettered. When
  * one of them fails in a way its route did not handle (the database is down), the session is rolled
  * back and the broker redelivers the batch; messages already stored are known again by their
- * idempotency key and make no second mail. After a failed batch the thread takes the next messages one
- * per transaction for a while, so that one message that keeps failing does not carry its batch-mates'
- * redelivery counts (and so them) to the broker's dead-letter queue with it.
+ * idempotency key and make no second mail. A redelivered message ends a batch (taken first, it is a
+ * batch of its own), so that a message that keeps failing takes fresh batch-mates back with it once at
+ * most and never carries their redelivery counts to the broker's dead-letter queue.
  */
 public final class QueueBatches extends ServiceSupport {
 
@@ -53,8 +53,6 @@ public final class QueueBatches extends ServiceSupport {
     private ExecutorService consumerThreads;
     private ExecutorService workerThreads;
     private volatile boolean running;
-    /** Messages still to be taken one per transaction, after a batch failed. */
-    private final java.util.concurrent.atomic.AtomicInteger alone = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param consumers threads that each take a batch at a time
@@ -114,17 +112,14 @@ public final class QueueBatches extends ServiceSupport {
             try (JMSContext session = connections.createContext(JMSContext.SESSION_TRANSACTED);
                  JMSConsumer consumer = session.createConsumer(session.createQueue(queue), selector)) {
                 while (running) {
-                    List<Message> batch = take(consumer, alone.get() > 0 ? 1 : batchSize);
+                    List<Message> batch = take(consumer);
                     if (batch.isEmpty()) {
                         continue;
                     }
-                    alone.updateAndGet(left -> Math.max(0, left - batch.size()));
                     batches.record(batch.size());
                     if (handle(batch)) {
                         session.commit();
                     } else {
-                        // Every consumer thread takes the redelivered messages one by one for a while.
-                        alone.set(batchSize);
                         session.rollback();
                     }
                 }
@@ -140,20 +135,38 @@ public final class QueueBatches extends ServiceSupport {
         }
     }
 
-    /** The next message (waiting for it a little), and whatever else is waiting, up to a batch. */
-    private List<Message> take(JMSConsumer consumer, int most) {
+    /**
+     * The next message (waiting for it a little), and whatever else is waiting, up to a batch. A redelivered
+     * message ends a batch: taken first it is a batch of its own, met later it is the batch's last, so a
+     * message that keeps failing takes a fresh batch back with it once at most.
+     */
+    private List<Message> take(JMSConsumer consumer) {
         List<Message> batch = new ArrayList<>();
         Message first = consumer.receive(RECEIVE_TIMEOUT_MILLIS);
         if (first == null) {
             return batch;
         }
         batch.add(first);
+        if (redelivered(first)) {
+            return batch;
+        }
         long bytes = size(first);
-        for (Message next; batch.size() < most && bytes < batchBytes && (next = consumer.receiveNoWait()) != null; ) {
+        for (Message next; batch.size() < batchSize && bytes < batchBytes && (next = consumer.receiveNoWait()) != null; ) {
             batch.add(next);
             bytes += size(next);
+            if (redelivered(next)) {
+                break;
+            }
         }
         return batch;
+    }
+
+    private static boolean redelivered(Message message) {
+        try {
+            return message.getJMSRedelivered();
+        } catch (JMSException e) {
+            return true;
+        }
     }
 
     /** What a message's body holds in memory, about. */
