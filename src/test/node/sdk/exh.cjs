@@ -43,14 +43,18 @@ async function waitFor(what, check, timeoutMs = 20000) {
   }
 }
 
-/** The .eml files the outbox provider wrote whose text contains the needle. */
+/**
+ * The .eml files the outbox provider wrote whose text contains the needle. A file still being written
+ * is a hidden .writing-*.eml, renamed when complete: it is not a message yet, and may be gone by the
+ * time it would be read.
+ */
 function outboxMessages(needle) {
   const dir = env('EXH_OUTBOX');
   if (!fs.existsSync(dir)) {
     return [];
   }
   return fs.readdirSync(dir)
-    .filter(name => name.endsWith('.eml'))
+    .filter(name => name.endsWith('.eml') && !name.startsWith('.'))
     .map(name => fs.readFileSync(path.join(dir, name), 'latin1'))
     .filter(text => text.includes(needle));
 }

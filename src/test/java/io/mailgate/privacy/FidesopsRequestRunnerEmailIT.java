@@ -168,8 +168,9 @@ class FidesopsRequestRunnerEmailIT {
         JsonNode failed = awaitEnd(id);
         assertEquals("error", failed.get("status").asText(), "the unready connector has no to_email");
         assertEquals("erasure_email_post_send", failed.get("action_required_details").get("step").asText());
-        inbox.await("third_party@example.com", "Data erasure request");
-        int vendorMails = inbox.count("third_party@example.com", "Data erasure request");
+        // This request's own mail to the ready connector's vendor (earlier requests' mails may still arrive).
+        Waiter.until(Duration.ofSeconds(30), "the vendor's erasure mail for this request", () -> vendorMailsFor("retry@example.com") == 1);
+        int vendorMails = vendorMailsFor("retry@example.com");
         assertEquals(0, inbox.count("retry@example.com", "Your data has been deleted"), "no completion while in error");
 
         assertEquals(403, fides.as(fides.api().tokenWithScopes("privacy-request:read")).post("/api/v1/privacy-request/" + id
@@ -182,8 +183,7 @@ class FidesopsRequestRunnerEmailIT {
         assertEquals("complete", awaitEnd(id).get("status").asText());
         inbox.await("late@example.com", "Data erasure request");
         inbox.await("retry@example.com", "Your data has been deleted");
-        assertEquals(vendorMails, inbox.count("third_party@example.com", "Data erasure request"),
-                "the dataset mailed before the failure is not mailed again");
+        assertEquals(vendorMails, vendorMailsFor("retry@example.com"), "the dataset mailed before the failure is not mailed again");
         assertEquals(1, inbox.count("late@example.com", "Data erasure request"));
 
         Api.Response again = fides.post("/api/v1/privacy-request/" + id + "/retry", null);
@@ -253,5 +253,17 @@ class FidesopsRequestRunnerEmailIT {
 
     private JsonNode verbose(String id) {
         return fides.get("/api/v1/privacy-request?request_id=" + id + "&verbose=true").json().get("items").get(0).get("results");
+    }
+
+    /** The erasure requests mailed to the third party's vendor that name this identity. */
+    private int vendorMailsFor(String identity) {
+        return (int) inbox.to("third_party@example.com").stream()
+                .filter(message -> {
+                    try {
+                        return "Data erasure request".equals(message.getSubject()) && Inbox.text(message).contains(identity);
+                    } catch (jakarta.mail.MessagingException e) {
+                        return false;
+                    }
+                }).count();
     }
 }
