@@ -9,6 +9,7 @@ import io.mailgate.platform.Platform;
 import io.mailgate.privacy.PrivacyConfiguration;
 import io.mailgate.provider.ProviderConfiguration;
 import io.mailgate.security.SecurityConfiguration;
+import io.mailgate.suppression.SuppressionConfiguration;
 import io.mailgate.template.TemplateConfiguration;
 
 /**
@@ -24,7 +25,8 @@ public class MailgateConfiguration implements CamelConfiguration {
         TemplateConfiguration templates = new TemplateConfiguration(platform);
         MailConfiguration mail = new MailConfiguration(platform, templates.templates());
         new DeadLetterConfiguration(platform, mail.metrics());
-        ProviderConfiguration providers = new ProviderConfiguration(platform, security.secretBox(), mail);
+        SuppressionConfiguration suppressions = new SuppressionConfiguration(platform);
+        ProviderConfiguration providers = new ProviderConfiguration(platform, security.secretBox(), mail, suppressions.list());
         new PrivacyConfiguration(platform, security, mail, providers);
         platform.announce(providers.describeDefault());
     }

@@ -168,6 +168,10 @@ public class DeliveryClaims {
                 fail(outcome, refused);
                 yield DeliveryOutcome.Result.FAILED;
             }
+            case SUPPRESSED -> {
+                finish(outcome.outbound(), Mail.Status.SUPPRESSED, null, null, shorten(outcome.failureReason()), refused, null);
+                yield DeliveryOutcome.Result.SUPPRESSED;
+            }
             case DEFERRED -> {
                 long now = clock.millis();
                 // The schedule's wait (spread a little), but never sooner than a provider's Retry-After asked.
@@ -233,7 +237,7 @@ public class DeliveryClaims {
                 RecipientLists.write(outcome.pending()));
     }
 
-    /** FAILED with its reason; the waiting parts stay for a replay. */
+    /** FAILED with its reason, the waiting parts kept for a replay; or SUPPRESSED, the parts gone. */
     private void finish(OutboundMail outbound, Mail.Status status, String provider, String messageId, String reason,
                         String refused, String pending) {
         String id = outbound.mail().id();
@@ -242,9 +246,12 @@ public class DeliveryClaims {
                             + "recipients_refused = ?, recipients_pending = ?, next_attempt_at = NULL, due_at = NULL, claimed_by = NULL, "
                             + "lease_until = NULL, update_timestamp = ?, waiting_parts = ? WHERE id = ?")
                     .bind(0, status.wire()).bind(1, provider).bind(2, messageId).bind(3, reason).bind(4, refused)
-                    .bind(5, pending).bind(6, clock.millis()).bind(7, outbound.waitingParts())
+                    .bind(5, pending).bind(6, clock.millis()).bind(7, status == Mail.Status.FAILED && outbound.waitingParts())
                     .bind(8, id)
                     .execute();
+            if (status != Mail.Status.FAILED && outbound.waitingParts()) {
+                WaitingParts.delete(handle, id);
+            }
         });
     }
 

@@ -12,7 +12,9 @@ public interface DeliveryOutcome {
         /** Some recipients are still to deliver and a later attempt may succeed. */
         DEFERRED,
         /** Nothing more can be done: every provider refused for good, or every recipient was refused. */
-        FAILED
+        FAILED,
+        /** Every recipient left is on the suppression list: the mail went to no provider. */
+        SUPPRESSED
     }
 
     OutboundMail outbound();

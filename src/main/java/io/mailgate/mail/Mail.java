@@ -45,7 +45,9 @@ public record Mail(
     }
 
     public enum Status {
-        QUEUED, SENDING, SENT, FAILED;
+        QUEUED, SENDING, SENT, FAILED,
+        /** Every recipient is on the suppression list: nothing went to a provider (not a dead letter). */
+        SUPPRESSED;
 
         public String wire() {
             return name().toLowerCase(java.util.Locale.ROOT);

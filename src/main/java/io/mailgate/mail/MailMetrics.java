@@ -36,6 +36,11 @@ public class MailMetrics {
         counter("mailgate.mails.dead.lettered", "Mails kept as dead letters", outcome.providerKey()).increment();
     }
 
+    /** Every recipient was on the suppression list: the mail went to no provider. */
+    public void suppressed(DeliveryOutcome outcome) {
+        registry.counter("mailgate.mails.suppressed").increment();
+    }
+
     /** An attempt that could not deliver for now: the mail waits in the database for its next attempt. */
     public void deferred(DeliveryOutcome outcome) {
         counter("mailgate.mails.deferred", "Delivery attempts deferred to a later attempt", outcome.providerKey()).increment();

@@ -20,7 +20,8 @@ public class MailOutcomes {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             Optional<Mail> mail = store.find(mailId);
-            if (mail.isPresent() && (mail.get().status() == Mail.Status.SENT || mail.get().status() == Mail.Status.FAILED)) {
+            if (mail.isPresent() && (mail.get().status() == Mail.Status.SENT || mail.get().status() == Mail.Status.FAILED
+                    || mail.get().status() == Mail.Status.SUPPRESSED)) {
                 return mail;
             }
             LockSupport.parkNanos(Duration.ofMillis(50).toNanos());

@@ -45,8 +45,15 @@ public final class Delivery implements DeliveryOutcome {
     private boolean currentFailed;
     private String expiredReason;
     private long callStartedNanos;
+    /** Lower-cased address → why it is suppressed: recipients taken out before any provider. */
+    private final Map<String, String> suppressed = new LinkedHashMap<>();
 
     Delivery(OutboundMail outbound, List<Provider> providers) {
+        this(outbound, providers, Map.of());
+    }
+
+    /** @param suppressedReasons lower-cased address → reason, of the mail's recipients on the suppression list */
+    Delivery(OutboundMail outbound, List<Provider> providers, Map<String, String> suppressedReasons) {
         this.outbound = outbound;
         this.providers = List.copyOf(providers);
         if (outbound != null) {
@@ -59,6 +66,15 @@ public final class Delivery implements DeliveryOutcome {
             // Some went out on an earlier attempt when neither pending nor refused for good names them all.
             deliveredToSomeone = all.stream().map(Delivery::key)
                     .anyMatch(address -> !remaining.containsKey(address) && !refused.containsKey(address));
+            // A suppressed recipient goes to no provider: refused for good, by the suppression list.
+            for (String address : List.copyOf(remaining.keySet())) {
+                String reason = suppressedReasons.get(address);
+                if (reason != null) {
+                    String original = remaining.remove(address);
+                    suppressed.put(address, reason);
+                    refused.put(address, new Mail.RefusedRecipient(original, 0, "suppressed: " + reason, true));
+                }
+            }
         }
     }
 
@@ -169,7 +185,11 @@ public final class Delivery implements DeliveryOutcome {
             return Result.FAILED;
         }
         if (remaining.isEmpty()) {
-            return deliveredToSomeone ? Result.SENT : Result.FAILED;
+            if (deliveredToSomeone) {
+                return Result.SENT;
+            }
+            boolean onlySuppressed = !suppressed.isEmpty() && refused.keySet().stream().allMatch(suppressed::containsKey);
+            return onlySuppressed ? Result.SUPPRESSED : Result.FAILED;
         }
         return anyTransient ? Result.DEFERRED : Result.FAILED;
     }
@@ -188,6 +208,11 @@ public final class Delivery implements DeliveryOutcome {
     public String failureReason() {
         if (expiredReason != null) {
             return expiredReason;
+        }
+        if (failures.isEmpty() && !suppressed.isEmpty()) {
+            List<String> why = new ArrayList<>();
+            suppressed.forEach((address, reason) -> why.add(address + " (" + reason + ")"));
+            return "suppressed: " + String.join(", ", why);
         }
         return failures.isEmpty() ? "no provider could take the mail" : String.join("; ", failures);
     }
@@ -225,7 +250,7 @@ public final class Delivery implements DeliveryOutcome {
     }
 
     /** Every recipient's address, blind ones included: the envelope of a first attempt. */
-    private static List<String> envelope(MailRequest.Recipients recipients) {
+    static List<String> envelope(MailRequest.Recipients recipients) {
         List<String> addresses = new ArrayList<>(recipients.count());
         for (List<String> list : List.of(recipients.to(), recipients.cc(), recipients.bcc())) {
             for (String address : list) {

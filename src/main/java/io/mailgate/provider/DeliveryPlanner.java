@@ -2,6 +2,7 @@ package io.mailgate.provider;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
@@ -36,16 +37,19 @@ public class DeliveryPlanner {
     private final Provider fallback;
     private final MimeMessageBuilder messages;
     private final ProviderCircuits circuits;
+    private final io.mailgate.suppression.SuppressionList suppressions;
     private final Set<String> started = ConcurrentHashMap.newKeySet();
 
     public DeliveryPlanner(CamelContext context, EmailConfigStore store, ProviderRoutes routes, Provider fallback,
-                           MimeMessageBuilder messages, ProviderCircuits circuits) {
+                           MimeMessageBuilder messages, ProviderCircuits circuits,
+                           io.mailgate.suppression.SuppressionList suppressions) {
         this.context = context;
         this.store = store;
         this.routes = routes;
         this.fallback = fallback;
         this.messages = messages;
         this.circuits = circuits;
+        this.suppressions = suppressions;
     }
 
     /** The delivery of a claimed mail, with the providers it may go through. */
@@ -64,7 +68,16 @@ public class DeliveryPlanner {
             ensureStarted(fallback.endpoint(), fallback.endpoint().substring(fallback.endpoint().indexOf('/') + 1));
             providers.add(fallback);
         }
-        return new Delivery(outbound, providers);
+        return new Delivery(outbound, providers, suppressed(outbound));
+    }
+
+    /** The mail's recipients on its client's (or the global) suppression list, lower-cased, with the reason. */
+    private Map<String, String> suppressed(OutboundMail outbound) {
+        List<String> addresses = Delivery.envelope(outbound.mail().recipients());
+        Map<String, String> reasons = new java.util.HashMap<>();
+        suppressions.matching(outbound.mail().creatorId(), addresses)
+                .forEach((address, suppression) -> reasons.put(address, suppression.reason()));
+        return reasons;
     }
 
     /** The loop's condition: moves to the next provider; false once no recipient is left or every provider was tried. */

@@ -20,7 +20,8 @@ public final class ProviderConfiguration {
     private final EmailConfigStore configs;
     private final Settings settings;
 
-    public ProviderConfiguration(Platform platform, SecretBox secretBox, MailConfiguration mail) {
+    public ProviderConfiguration(Platform platform, SecretBox secretBox, MailConfiguration mail,
+                                 io.mailgate.suppression.SuppressionList suppressions) {
         settings = platform.settings();
         OutboxType.allowUnder(settings.outboxAllowedRoot());
         configs = new EmailConfigStore(platform.jdbi(), platform.json(), secretBox, platform.clock());
@@ -33,7 +34,8 @@ public final class ProviderConfiguration {
                         mail.claims().wakeDeferredBy(provider))));
         org.apache.camel.health.HealthCheckRegistry.get(platform.context()).register(new ProviderHealthCheck(circuits));
         platform.bind(new ProviderRateLimits(platform.jdbi(), platform.clock()));
-        platform.bind(new DeliveryPlanner(platform.context(), configs, routes, fallback(routes), mail.messages(), circuits));
+        platform.bind(new DeliveryPlanner(platform.context(), configs, routes, fallback(routes), mail.messages(), circuits,
+                suppressions));
     }
 
     /** Whether mail can leave the machine: an SMTP host is set, or a usable email config delivers elsewhere than an outbox. */

@@ -8,11 +8,12 @@ import java.util.stream.Collectors;
 /** Every scope a client can hold (API.md §1). */
 public final class Scopes {
 
-    /** Mailgate's own scopes: mails, templates, dead letters. */
+    /** Mailgate's own scopes: mails, templates, dead letters, suppressions. */
     private static final List<String> MAILGATE = List.of(
             "mail:send", "mail:read", "mail:delete",
             "template:read", "template:create_or_update", "template:delete",
-            "deadletter:read", "deadletter:replay");
+            "deadletter:read", "deadletter:replay",
+            "suppression:read", "suppression:create", "suppression:delete");
 
     /**
      * fidesops 1.8's whole scope vocabulary, so that its clients and Postman steps can create clients and

@@ -115,6 +115,30 @@ class DeliveryClaimsTest {
                 new RecentMails(0, 0), capacity);
     }
 
+    @Test
+    void aMailWhoseEveryRecipientIsSuppressedEndsSuppressedWithItsReason() {
+        mail(id("sup"), NOW - 1);
+        DeliveryClaims claims = claims("a", 4);
+        OutboundMail claimed = claims.claimDue().get(0);
+        DeliveryOutcome outcome = new DeliveryOutcome() {
+            public OutboundMail outbound() { return claimed; }
+            public Result result() { return Result.SUPPRESSED; }
+            public String providerKey() { return null; }
+            public String providerMessageId() { return null; }
+            public String failureReason() { return "suppressed: to@example.com (hard bounce)"; }
+            public List<String> pending() { return List.of(); }
+            public List<Mail.RefusedRecipient> refused() {
+                return List.of(new Mail.RefusedRecipient("to@example.com", 0, "suppressed: hard bounce", true));
+            }
+            public long retryAfterMillis() { return 0; }
+            public void expire(String reason) { }
+        };
+        assertEquals(DeliveryOutcome.Result.SUPPRESSED, claims.finish(outcome));
+        assertEquals("suppressed", status(id("sup")));
+        assertEquals("suppressed: to@example.com (hard bounce)", jdbi.withHandle(h -> h.createQuery(
+                "SELECT failure_reason FROM mail WHERE id = ?").bind(0, id("sup")).mapTo(String.class).one()));
+    }
+
     private static DeliverySettings settings() {
         return new DeliverySettings(List.of(1000L), 86_400_000L, 3_600_000L, 30_000L, 4,
                 new DeliverySettings.Circuit(10, 5, 50, 30_000), "unused", "", "");

@@ -112,6 +112,34 @@ class DeliveryTest {
     }
 
     @Test
+    void suppressedRecipientsGoToNoProviderAndAMailWithNoOneElseIsSuppressed() {
+        Delivery some = delivery(Mail.Attempts.NONE, Map.of("cc@example.com", "hard bounce"), SMTP);
+        assertTrue(some.advance());
+        assertEquals("to@example.com,bcc@example.com", some.envelopeTo(), "the suppressed address is not in the envelope");
+        some.succeeded("id");
+        assertEquals(DeliveryOutcome.Result.SENT, some.result());
+        assertEquals(List.of(new Mail.RefusedRecipient("cc@example.com", 0, "suppressed: hard bounce", true)), some.refused());
+
+        Delivery none = delivery(Mail.Attempts.NONE, Map.of("to@example.com", "complaint", "cc@example.com", "api",
+                "bcc@example.com", "unsubscribed"), SMTP);
+        assertFalse(none.advance(), "no provider is called");
+        assertEquals(DeliveryOutcome.Result.SUPPRESSED, none.result());
+        assertTrue(none.failureReason().startsWith("suppressed: "), none.failureReason());
+        assertTrue(none.failureReason().contains("to@example.com (complaint)"), none.failureReason());
+    }
+
+    @Test
+    void aMailWhoseOtherRecipientsWereRefusedForGoodFailsRatherThanEndsSuppressed() throws Exception {
+        Delivery delivery = delivery(Mail.Attempts.NONE, Map.of("cc@example.com", "hard bounce"), SMTP);
+        delivery.advance();
+        SendFailedException refused = new SendFailedException("Invalid Addresses", null, new Address[0], new Address[0],
+                InternetAddress.parse("to@example.com,bcc@example.com"));
+        delivery.partlyDelivered(RecipientRefusals.of(refused));
+        assertFalse(delivery.advance());
+        assertEquals(DeliveryOutcome.Result.FAILED, delivery.result());
+    }
+
+    @Test
     void aWholeMessageRefusalIsNotAPerRecipientOne() {
         assertNull(RecipientRefusals.of(new SMTPSendFailedException("DATA", 554, "554 no", null, null, null, null)));
         assertNull(RecipientRefusals.of(new IllegalStateException("no SMTP at all")));
@@ -129,10 +157,14 @@ class DeliveryTest {
     }
 
     private static Delivery delivery(Mail.Attempts attempts, Provider... providers) {
+        return delivery(attempts, Map.of(), providers);
+    }
+
+    private static Delivery delivery(Mail.Attempts attempts, Map<String, String> suppressed, Provider... providers) {
         Mail mail = new Mail("6b0000000000000000000001", "client", "from@example.com", List.of(),
                 new MailRequest.Recipients(List.of("to@example.com"), List.of("cc@example.com"), List.of("bcc@example.com")),
                 "subject", "body", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0,
                 Mail.Status.SENDING, Optional.empty(), Optional.empty(), Optional.empty(), 0, 0, attempts);
-        return new Delivery(new OutboundMail(mail, List.of(), Optional.empty(), false), List.of(providers));
+        return new Delivery(new OutboundMail(mail, List.of(), Optional.empty(), false), List.of(providers), suppressed);
     }
 }
