@@ -130,11 +130,33 @@ public final class MailgateInstance implements AutoCloseable {
         }
     }
 
+    /**
+     * A new temporary directory, deleted when the test JVM exits: each instance's data directory holds a
+     * database and a preallocated broker journal (hundreds of MB), and a suite run leaves dozens. A disk
+     * filled past 90 % makes Artemis block its producers, which once hung ScaleOutIT.
+     */
     public static Path tempDir() {
         try {
-            return Files.createTempDirectory("mailgate-test-");
+            Path dir = Files.createTempDirectory("mailgate-test-");
+            TEMP_DIRS.add(dir);
+            return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final java.util.List<Path> TEMP_DIRS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> TEMP_DIRS.forEach(MailgateInstance::deleteQuietly),
+                "mailgate-test-cleanup"));
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // best effort: the JVM is exiting
         }
     }
 }
