@@ -41,6 +41,9 @@ public class OwnRecords {
     private static final int MAX_REASON = 2000;
     private static final int MAX_TEXT = 100_000;
     private static final List<String> FINISHED_REQUESTS = List.of(PrivacyRequest.COMPLETE, PrivacyRequest.DENIED, "canceled");
+    private static final String COMPLETION_NOTICE = "privacy_request_complete_deletion";
+    /** How long after completion the sweep waits for the completion notice to be stored, should storing it have failed. */
+    private static final long NOTICE_GRACE_MS = 10 * 60_000L;
 
     private final Jdbi jdbi;
     private final Json json;
@@ -48,10 +51,13 @@ public class OwnRecords {
     private final PrivacyRequestStore requests;
     private final PolicyStore policies;
     private final Taxonomy taxonomy;
+    private final boolean completionNotices;
     private final Clock clock;
 
+    /** @param completionNotices whether a completed request mails its subject a notice (which the sweep then waits for) */
     public OwnRecords(Jdbi jdbi, Json json, MailRecords mails, PrivacyRequestStore requests, PolicyStore policies, Taxonomy taxonomy,
-                      Clock clock) {
+                      boolean completionNotices, Clock clock) {
+        this.completionNotices = completionNotices;
         this.taxonomy = taxonomy;
         this.jdbi = jdbi;
         this.json = json;
@@ -93,6 +99,22 @@ public class OwnRecords {
                 .bind(0, PrivacyRequest.COMPLETE).mapTo(String.class).list())) {
             requests.find(id).ifPresent(this::pass);
         }
+    }
+
+    /**
+     * Whether the request is complete and its completion notice - the subject's last mail - is stored, so
+     * that no mail of the subject can still appear: the request ends complete a moment before its notice
+     * is accepted, and a sweep in between must not call the masking finished.
+     */
+    private boolean completeWithNotice(PrivacyRequest request) {
+        if (!request.status().equals(PrivacyRequest.COMPLETE)) {
+            return false;
+        }
+        if (!completionNotices || request.finishedAt().map(at -> clock.millis() - at > NOTICE_GRACE_MS).orElse(true)) {
+            return true;
+        }
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM privacy_request_mail WHERE request_id = ? AND kind = ?")
+                .bind(0, request.id()).bind(1, COMPLETION_NOTICE).mapTo(Integer.class).one()) > 0;
     }
 
     /** Which of Mailgate's fields an erasure's targets cover, by their data categories. */
@@ -143,8 +165,7 @@ public class OwnRecords {
                             + " OR LOWER(properties) LIKE ?" + LikePatterns.ESCAPE + ")")
                     .bind(0, LikePatterns.containing(email)).bind(1, LikePatterns.containing(email)).execute()));
         }
-        boolean finished = waiting == 0 && requests.find(request.id()).map(r -> r.status().equals(PrivacyRequest.COMPLETE))
-                .orElse(false);
+        boolean finished = waiting == 0 && requests.find(request.id()).map(this::completeWithNotice).orElse(false);
         if (finished) {
             for (PrivacyRequest subjectRequest : subjectRequests) {
                 String status = requests.find(subjectRequest.id()).map(PrivacyRequest::status).orElse("");

@@ -32,7 +32,7 @@ public final class PrivacyConfiguration {
         platform.bind(new StorageEndpoints(json, storages, s3));
         PolicyEndpoints policyEndpoints = platform.bind(new PolicyEndpoints(json, policies, taxonomy, storages::find));
         OwnRecords ownRecords = platform.bind(new OwnRecords(platform.jdbi(), json, mail.records(), requests, policies,
-                taxonomy, platform.clock()));
+                taxonomy, settings.sendCompletion(), platform.clock()));
         platform.bind(new AccessPackages(platform.jdbi(), json, requests, policies, storages, s3, ownRecords, taxonomy, secretBox,
                 settings, platform.settings().dataDir(), platform.settings().publicUrl(), platform.clock()));
         platform.bind(new PrivacyRequests(json, requests, policies, settings, providers::canSendMail,
