@@ -4,6 +4,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
 import io.mailgate.deadletter.DeadLetterConfiguration;
+import io.mailgate.feedback.FeedbackConfiguration;
 import io.mailgate.mail.MailConfiguration;
 import io.mailgate.platform.Platform;
 import io.mailgate.privacy.PrivacyConfiguration;
@@ -24,9 +25,10 @@ public class MailgateConfiguration implements CamelConfiguration {
         SecurityConfiguration security = new SecurityConfiguration(platform);
         TemplateConfiguration templates = new TemplateConfiguration(platform);
         MailConfiguration mail = new MailConfiguration(platform, templates.templates());
-        new DeadLetterConfiguration(platform, mail.metrics());
+        DeadLetterConfiguration deadLetters = new DeadLetterConfiguration(platform, mail.metrics());
         SuppressionConfiguration suppressions = new SuppressionConfiguration(platform);
         ProviderConfiguration providers = new ProviderConfiguration(platform, security.secretBox(), mail, suppressions.list());
+        new FeedbackConfiguration(platform, mail, suppressions.list(), providers, deadLetters.store());
         new PrivacyConfiguration(platform, security, mail, providers);
         platform.announce(providers.describeDefault());
     }

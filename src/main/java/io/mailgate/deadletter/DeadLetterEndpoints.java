@@ -51,6 +51,12 @@ public class DeadLetterEndpoints {
         return answer(letter, "replayed", Map.of("mail_id", accepted.mail().id()));
     }
 
+    /** A bounce mail read again: what became of it (recorded, duplicate, not a bounce, unknown mail). */
+    public String replayedBounceMail(DeadLetter letter, String result) {
+        store.replayed(letter.id(), "read again: " + result);
+        return answer(letter, "replayed", Map.of("result", result));
+    }
+
     /** A replayed queue message failed again: the same reason, no new dead letter, no loop. */
     public String replayFailed(DeadLetter letter, Exception failure) {
         String reason = failure.getMessage();

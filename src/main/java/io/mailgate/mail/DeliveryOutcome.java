@@ -39,6 +39,14 @@ public interface DeliveryOutcome {
     /** The wait a provider asked for (Retry-After), in milliseconds; 0 when none asked. */
     long retryAfterMillis();
 
+    /**
+     * A mail server's refusal of the whole message for good (a 5xx answer to MAIL FROM or DATA, as
+     * "550 ..."), when the attempt failed with one; null otherwise.
+     */
+    default String messageRefusal() {
+        return null;
+    }
+
     /** The mail stayed undelivered longer than the queue's lifetime: the attempt now counts as FAILED, for this reason. */
     void expire(String reason);
 }

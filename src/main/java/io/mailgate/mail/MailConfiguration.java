@@ -19,6 +19,7 @@ public final class MailConfiguration {
     private static final java.util.regex.Pattern INSTANCE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final MailRecords records;
+    private final MailEvents events;
     private final DeliveryClaims claims;
     private final MailMetrics metrics;
     private final MimeMessageBuilder messages;
@@ -41,7 +42,8 @@ public final class MailConfiguration {
         platform.bind(new MailComposer(templates, platform.json().mapper()));
         platform.bind(new IdempotencyKeys());
         platform.bind(new AcceptedMails());
-        platform.bind(new MailViews(platform.json(), records));
+        events = platform.bind(new MailEvents(platform.jdbi(), platform.clock()));
+        platform.bind(new MailViews(platform.json(), records, events));
         platform.bind(new TrackingPixel());
         messages = new MimeMessageBuilder(settings.mailFrom(), settings.delivery().messageIdDomain());
         // The send queue in batches: mailgate.queue.consumers sessions take turns (one fills its batch while
@@ -86,6 +88,10 @@ public final class MailConfiguration {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("Cannot keep this instance's id in " + file, e);
         }
+    }
+
+    public MailEvents events() {
+        return events;
     }
 
     public MailRecords records() {

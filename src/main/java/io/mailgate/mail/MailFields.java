@@ -33,7 +33,11 @@ public final class MailFields {
                 Map.entry("recipients.to", addresses("to")),
                 Map.entry("recipients.cc", addresses("cc")),
                 Map.entry("recipients.bcc", addresses("bcc")),
-                Map.entry("reply_to", addresses("reply_to"))), "m.id");
+                Map.entry("reply_to", addresses("reply_to")),
+                Map.entry("events.type", events("type")),
+                Map.entry("events.recipient", events("recipient")),
+                Map.entry("events.bounce", events("bounce")),
+                Map.entry("events.source", events("source"))), "m.id");
     }
 
     private static Field text(String column) {
@@ -42,6 +46,11 @@ public final class MailFields {
 
     private static Field number(String column) {
         return new Field.Column(column, true);
+    }
+
+    /** A field of the mail's events: a mail matches when any of its events does. */
+    private static Field events(String column) {
+        return new Field.Elements("mail_event", "mail_id", null, null, column);
     }
 
     private static Field addresses(String kind) {

@@ -71,14 +71,18 @@ public class MailRecords {
      * Counts one open of the template mail with this tracking hash. A single UPDATE, so concurrent
      * opens, on any number of instances, are all counted.
      *
-     * @return 1, or 0 when no mail has the hash
+     * @return the mail's id, or empty when no mail has the hash
      */
-    public int countOpen(Object trackingHash) {
+    public Optional<String> countOpen(Object trackingHash) {
         if (!(trackingHash instanceof String hash) || hash.isEmpty() || hash.length() > 100) {
-            return 0;
+            return Optional.empty();
         }
-        return jdbi.withHandle(handle -> handle.createUpdate("UPDATE mail SET views = views + 1 WHERE tracking_hash_sha = ?")
-                .bind(0, Secrets.sha256(hash)).execute());
+        String sha = Secrets.sha256(hash);
+        return jdbi.inTransaction(handle -> {
+            int counted = handle.createUpdate("UPDATE mail SET views = views + 1 WHERE tracking_hash_sha = ?").bind(0, sha).execute();
+            return counted == 0 ? Optional.empty() : handle.createQuery("SELECT id FROM mail WHERE tracking_hash_sha = ?").bind(0, sha)
+                    .mapTo(String.class).findFirst();
+        });
     }
 
     /** One page of mails matching the query, and the total when the query did not skip counting. */

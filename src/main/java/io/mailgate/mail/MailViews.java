@@ -14,22 +14,27 @@ public class MailViews {
 
     private final Json json;
     private final MailRecords store;
+    private final MailEvents events;
     private final RqlToSql rql = MailFields.rql();
 
-    public MailViews(Json json, MailRecords store) {
+    public MailViews(Json json, MailRecords store, MailEvents events) {
         this.json = json;
         this.store = store;
+        this.events = events;
     }
 
+    /** A mail just accepted: nothing has happened to it yet. */
     public String json(Mail mail) {
-        return json.write(view(mail));
+        return json.write(view(mail, List.of()));
     }
 
     /** GET /mail/v1/?rql */
     public String list(String rawQuery) {
         SqlQuery query = rql.translate(rawQuery);
         MailRecords.Page page = store.list(query, false);
-        return json.write(Pages.envelope(query, page.mails().stream().map(this::view).toList(), page.total()));
+        Map<String, List<MailEvent>> happened = events.of(page.mails().stream().map(Mail::id).toList());
+        return json.write(Pages.envelope(query, page.mails().stream().map(mail -> view(mail, happened.getOrDefault(mail.id(), List.of())))
+                .toList(), page.total()));
     }
 
     /**
@@ -39,12 +44,15 @@ public class MailViews {
     public String queued(String rawQuery) {
         SqlQuery query = rql.translate(rawQuery);
         MailRecords.Page page = store.list(query, true);
-        Map<String, ComposedMail.Rendering> renderings = store.renderings(page.mails().stream().map(Mail::id).toList());
-        List<Map<String, Object>> records = page.mails().stream().map(mail -> queuedView(mail, renderings.get(mail.id()))).toList();
+        List<String> ids = page.mails().stream().map(Mail::id).toList();
+        Map<String, ComposedMail.Rendering> renderings = store.renderings(ids);
+        Map<String, List<MailEvent>> happened = events.of(ids);
+        List<Map<String, Object>> records = page.mails().stream().map(mail -> queuedView(mail, renderings.get(mail.id()),
+                happened.getOrDefault(mail.id(), List.of()))).toList();
         return json.write(Pages.envelope(query, records, page.total()));
     }
 
-    private Map<String, Object> queuedView(Mail mail, ComposedMail.Rendering rendering) {
+    private Map<String, Object> queuedView(Mail mail, ComposedMail.Rendering rendering, List<MailEvent> happened) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", mail.id());
         view.put("status", mail.status().wire());
@@ -80,6 +88,7 @@ public class MailViews {
         mail.provider().ifPresent(value -> view.put("provider", value));
         mail.failureReason().ifPresent(value -> view.put("failure_reason", value));
         putDelivery(view, mail);
+        view.put("events", events(happened));
         view.put("creation_timestamp", mail.creationTimestamp());
         view.put("update_timestamp", mail.updateTimestamp());
         return view;
@@ -112,7 +121,29 @@ public class MailViews {
         }
     }
 
-    private Map<String, Object> view(Mail mail) {
+    /**
+     * What happened after the send, oldest first: {@code type}, {@code timestamp}, {@code recipient} and
+     * {@code detail} always; {@code bounce} (hard, soft) for a bounce, {@code machine} for an open, and
+     * {@code source}, who reported it.
+     */
+    static List<Map<String, Object>> events(List<MailEvent> happened) {
+        return happened.stream().map(event -> {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("id", event.id());
+            item.put("type", event.type().wire());
+            item.put("timestamp", event.occurredAt());
+            item.put("recipient", event.recipient().orElse(null));
+            item.put("detail", event.detail().orElse(null));
+            event.bounce().ifPresent(bounce -> item.put("bounce", bounce.wire()));
+            if (event.type() == MailEvent.Type.OPENED) {
+                item.put("machine", event.machine());
+            }
+            item.put("source", event.source());
+            return item;
+        }).toList();
+    }
+
+    private Map<String, Object> view(Mail mail, List<MailEvent> happened) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", mail.id());
         view.put("creator_id", mail.creatorId());
@@ -139,6 +170,7 @@ public class MailViews {
         view.put("status", mail.status().wire());
         mail.provider().ifPresent(value -> view.put("provider", value));
         putDelivery(view, mail);
+        view.put("events", events(happened));
         view.put("creation_timestamp", mail.creationTimestamp());
         view.put("update_timestamp", mail.updateTimestamp());
         return view;

@@ -49,7 +49,8 @@ public record Settings(
         DeliverySettings delivery,
         Path outboxAllowedRoot,
         int idempotencyTtlHours,
-        PrivacySettings privacy) {
+        PrivacySettings privacy,
+        io.mailgate.feedback.FeedbackSettings feedback) {
 
     /** Used when no root client is configured: fine on a laptop, loudly warned about everywhere. */
     public static final String DEV_ROOT_CLIENT_ID = "mailgate";
@@ -146,7 +147,14 @@ public record Settings(
                         p.integer("mailgate.privacy.verification-code-ttl-seconds", 1, 86_400),
                         p.integer("mailgate.privacy.download-link-ttl-days", 1, PrivacySettings.MAX_DOWNLOAD_LINK_DAYS),
                         p.text("mailgate.storage.s3.endpoint"),
-                        p.text("mailgate.storage.s3.region")));
+                        p.text("mailgate.storage.s3.region")),
+                new io.mailgate.feedback.FeedbackSettings(
+                        p.integer("mailgate.feedback.soft-bounce-limit", 1, 1000),
+                        p.integer("mailgate.feedback.soft-bounce-days", 1, 365),
+                        p.integer("mailgate.feedback.machine-open-seconds", 0, 3600),
+                        p.integer("mailgate.feedback.signature-window-seconds", 10, 86_400),
+                        p.pattern("mailgate.feedback.sns-cert-url-pattern"),
+                        p.text("mailgate.bounce.return-path")));
     }
 
     private static Path outboxRoot(String configured, String dataDir) {
@@ -247,6 +255,15 @@ public record Settings(
                 throw new IllegalStateException("Configuration " + key + " must be true or false, not '" + raw + "'");
             }
             return Boolean.parseBoolean(raw);
+        }
+
+        java.util.regex.Pattern pattern(String key) {
+            String raw = text(key);
+            try {
+                return java.util.regex.Pattern.compile(raw);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new IllegalStateException("Configuration " + key + " must be a regular expression: " + e.getDescription());
+            }
         }
 
         SmtpSecurity smtpSecurity(String key) {

@@ -217,6 +217,13 @@ public class OwnRecords {
                 }
             }
             add(counts, "addresses", addresses + (fromSubject ? 1 : 0));
+            // The mail's events name their recipient; a bounce's diagnostic may quote the address.
+            add(counts, "events", handle.createUpdate("UPDATE mail_event SET recipient = ?, detail = NULL WHERE mail_id = ? "
+                            + "AND LOWER(recipient) = ?")
+                    .bind(0, masking.maskRequired(email, MAX_ADDRESS)).bind(1, mail.id()).bind(2, email).execute());
+        }
+        if (reasons) {
+            handle.createUpdate("UPDATE mail_event SET detail = NULL WHERE mail_id = ? AND detail IS NOT NULL").bind(0, mail.id()).execute();
         }
         if (content) {
             add(counts, "attachments", handle.createUpdate("DELETE FROM mail_attachment WHERE mail_id = ?").bind(0, mail.id())
@@ -259,7 +266,7 @@ public class OwnRecords {
         Object earlier = requests.find(request.id()).map(r -> r.results().get("erasure")).orElse(null);
         Map<String, Object> erasure = new LinkedHashMap<>();
         erasure.put("strategy", masking.strategy());
-        for (String name : List.of("mails", "addresses", "attachments", "renderings", "idempotency_keys", "dead_letters",
+        for (String name : List.of("mails", "addresses", "events", "attachments", "renderings", "idempotency_keys", "dead_letters",
                 "privacy_requests")) {
             int before = earlier instanceof Map<?, ?> map && map.get(name) instanceof Number n ? n.intValue() : 0;
             erasure.put(name, before + counts.getOrDefault(name, 0));

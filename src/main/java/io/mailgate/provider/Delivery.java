@@ -42,6 +42,7 @@ public final class Delivery implements DeliveryOutcome {
     private String deliveredBy;
     private EnvelopedMessage message;
     private String messageId;
+    private String messageRefusal;
     private boolean currentFailed;
     private String expiredReason;
     private long callStartedNanos;
@@ -143,6 +144,11 @@ public final class Delivery implements DeliveryOutcome {
 
     void failed(ProviderErrors.Failure failure) {
         currentFailed = true;
+        // Only SMTP has permanent failures with a 5xx code (HTTP 5xx are transient).
+        if (!failure.isTransient() && failure.code() >= 500 && failure.code() < 600) {
+            messageRefusal = failure.code() + " " + failure.description().replaceFirst("^permanent: ", "")
+                    .replaceFirst("^SMTPSendFailedException: ", "");
+        }
         failures.add(current.key() + ": " + failure.description());
         if (failure.isTransient()) {
             anyTransient = true;
@@ -192,6 +198,11 @@ public final class Delivery implements DeliveryOutcome {
             return onlySuppressed ? Result.SUPPRESSED : Result.FAILED;
         }
         return anyTransient ? Result.DEFERRED : Result.FAILED;
+    }
+
+    @Override
+    public String messageRefusal() {
+        return result() == Result.FAILED ? messageRefusal : null;
     }
 
     @Override

@@ -40,9 +40,13 @@ public class DeliveryPlanner {
     private final io.mailgate.suppression.SuppressionList suppressions;
     private final Set<String> started = ConcurrentHashMap.newKeySet();
 
+    /** The return path of mails sent over SMTP, tagged with the mail id (VERP); blank: the sender's address. */
+    private final String bounceAddress;
+
     public DeliveryPlanner(CamelContext context, EmailConfigStore store, ProviderRoutes routes, Provider fallback,
                            MimeMessageBuilder messages, ProviderCircuits circuits,
-                           io.mailgate.suppression.SuppressionList suppressions) {
+                           io.mailgate.suppression.SuppressionList suppressions, String bounceAddress) {
+        this.bounceAddress = bounceAddress == null ? "" : bounceAddress.trim();
         this.context = context;
         this.store = store;
         this.routes = routes;
@@ -117,7 +121,10 @@ public class DeliveryPlanner {
     public EnvelopedMessage message(@ExchangeProperty(Delivery.PROPERTY) Delivery delivery) throws MessagingException {
         if (delivery.message() == null) {
             EnvelopedMessage message = messages.build(delivery.outbound(), delivery.current().fromAddress());
-            message.setEnvelope(message.getEnvelopeFrom(), delivery.envelopeTo());
+            // Over SMTP the bounces come back to the return path: one that names the mail (SES and Mailgun report theirs).
+            String returnPath = !bounceAddress.isEmpty() && delivery.current().smtp()
+                    ? io.mailgate.feedback.Verp.address(bounceAddress, delivery.outbound().mail().id()) : message.getEnvelopeFrom();
+            message.setEnvelope(returnPath, delivery.envelopeTo());
             delivery.message(message);
         }
         return delivery.message();

@@ -74,15 +74,19 @@ public class EmailConfigRequests {
             JsonNode value = root.get(field);
             if (value == null || value.isNull()) {
                 errors.add("field required ('" + field + "',)");
-            } else if (!value.isTextual() || value.asText().isBlank() || value.asText().length() > 4096) {
-                errors.add("str type expected ('" + field + "',)");
             } else {
-                secrets.put(field, value.asText());
+                secret(field, value, secrets, errors);
+            }
+        }
+        for (String field : type.optionalSecretFields()) {
+            JsonNode value = root.get(field);
+            if (value != null && !value.isNull()) {
+                secret(field, value, secrets, errors);
             }
         }
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            if (!type.secretFields().contains(name)) {
+            if (!type.secretFields().contains(name) && !type.optionalSecretFields().contains(name)) {
                 errors.add("extra fields not permitted ('" + name + "',)");
             }
         }
@@ -93,6 +97,14 @@ public class EmailConfigRequests {
             throw new ApiException(ErrorCode.BAD_REQUEST, String.join("; ", errors), Map.of("errors", errors), List.of());
         }
         return secrets;
+    }
+
+    private static void secret(String field, JsonNode value, Map<String, String> secrets, List<String> errors) {
+        if (!value.isTextual() || value.asText().isBlank() || value.asText().length() > 4096) {
+            errors.add("str type expected ('" + field + "',)");
+        } else {
+            secrets.put(field, value.asText());
+        }
     }
 
     private static String requiredText(JsonNode root, String field) {

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
  */
 final class MailgunType implements ProviderType {
 
+    static final String WEBHOOK_SIGNING_KEY = "mailgun_webhook_signing_key";
     private static final Pattern API_VERSION = Pattern.compile("v[0-9]+");
 
     @Override
@@ -27,6 +28,12 @@ final class MailgunType implements ProviderType {
     @Override
     public List<String> secretFields() {
         return List.of("mailgun_api_key");
+    }
+
+    /** The key Mailgun signs its webhooks with (POST /api/v1/events/mailgun/{key}), when events are wanted. */
+    @Override
+    public List<String> optionalSecretFields() {
+        return List.of(WEBHOOK_SIGNING_KEY);
     }
 
     @Override

@@ -8,4 +8,9 @@ public record Provider(String key, String endpoint, int rateLimit, String fromAd
 
     /** The rate of a provider without a limit: such a provider is not throttled at all. */
     public static final int UNLIMITED = 0;
+
+    /** Whether it delivers over SMTP (its bounces come back as mails to the return path). */
+    public boolean smtp() {
+        return endpoint.startsWith("kamelet:" + ProviderTypes.SMTP.kamelet());
+    }
 }

@@ -35,13 +35,39 @@ public final class ProviderConfiguration {
         org.apache.camel.health.HealthCheckRegistry.get(platform.context()).register(new ProviderHealthCheck(circuits));
         platform.bind(new ProviderRateLimits(platform.jdbi(), platform.clock()));
         platform.bind(new DeliveryPlanner(platform.context(), configs, routes, fallback(routes), mail.messages(), circuits,
-                suppressions));
+                suppressions, settings.feedback().bounceAddress()));
     }
 
     /** Whether mail can leave the machine: an SMTP host is set, or a usable email config delivers elsewhere than an outbox. */
     public boolean canSendMail() {
         return settings.smtpConfigured() || configs.enabledInOrder().stream()
                 .anyMatch(config -> config.usable() && config.type() != ProviderTypes.OUTBOX);
+    }
+
+    /**
+     * The signing key of a Mailgun email config's webhooks, empty when none is set.
+     *
+     * @throws io.mailgate.platform.http.ApiException 404 when no Mailgun config has this key
+     */
+    public java.util.Optional<String> mailgunSigningKey(String configKey) {
+        EmailConfig config = configOfType(configKey, ProviderTypes.MAILGUN);
+        return java.util.Optional.ofNullable(configs.secrets(config).get(MailgunType.WEBHOOK_SIGNING_KEY)).filter(k -> !k.isBlank());
+    }
+
+    /**
+     * Checks that an SES email config has this key (its SNS notifications are posted to it).
+     *
+     * @throws io.mailgate.platform.http.ApiException 404 when none has
+     */
+    public void requireSesConfig(String configKey) {
+        configOfType(configKey, ProviderTypes.SES);
+    }
+
+    private EmailConfig configOfType(String configKey, ProviderType type) {
+        return (configKey == null || configKey.length() > 255 ? java.util.Optional.<EmailConfig>empty() : configs.find(configKey))
+                .filter(config -> config.type() == type)
+                .orElseThrow(() -> new io.mailgate.platform.http.ApiException(io.mailgate.platform.http.ErrorCode.RESOURCE_UNKNOWN,
+                        "No " + type.serviceType() + " email config has this key"));
     }
 
     /** The provider configured in the file, for the start-up log line. */

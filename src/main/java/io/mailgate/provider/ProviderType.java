@@ -20,6 +20,11 @@ public interface ProviderType {
     /** The names of the secrets PUT .../secret takes; empty when the provider needs none. */
     List<String> secretFields();
 
+    /** Secrets PUT .../secret may also take, for something other than sending (a webhook signing key). */
+    default List<String> optionalSecretFields() {
+        return List.of();
+    }
+
     /** The details of a create or PATCH body, checked, with every default filled in. */
     Map<String, Object> details(ConfigDetails details);
 

@@ -9,6 +9,7 @@ public record Suppression(String clientId, String email, String reason, String s
 
     /** The client id of the list that holds for every client. */
     public static final String GLOBAL = "*";
+    public static final int MAX_REASON = 1000;
 
     public boolean global() {
         return GLOBAL.equals(clientId);

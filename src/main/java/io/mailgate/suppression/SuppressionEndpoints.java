@@ -21,7 +21,7 @@ import io.mailgate.platform.http.FidesQuery;
 public class SuppressionEndpoints {
 
     private static final int MAX_SIZE = 100;
-    private static final int MAX_REASON = 1000;
+    private static final int MAX_REASON = Suppression.MAX_REASON;
     private static final int MAX_SEARCH = 320;
     private static final Set<String> FIELDS = Set.of("email", "reason", "global");
 

@@ -61,6 +61,19 @@ public class SuppressionList {
         return find(clientId, address).orElseThrow();
     }
 
+    /**
+     * Adds an address in the caller's transaction unless the client's list has it already (whose entry
+     * then stays). The reason is cut to what the list keeps. True when it was added.
+     */
+    public boolean add(org.jdbi.v3.core.Handle handle, String clientId, String email, String reason, String source) {
+        String address = normal(email);
+        String kept = reason.length() > Suppression.MAX_REASON ? reason.substring(0, Suppression.MAX_REASON - 1) + "…" : reason;
+        return handle.createUpdate("INSERT INTO suppression (client_id, email, reason, source, created_at) SELECT ?, ?, ?, ?, ? "
+                        + "WHERE NOT EXISTS (SELECT 1 FROM suppression WHERE client_id = ? AND email = ?)")
+                .bind(0, clientId).bind(1, address).bind(2, kept).bind(3, source).bind(4, clock.millis())
+                .bind(5, clientId).bind(6, address).execute() == 1;
+    }
+
     public Optional<Suppression> find(String clientId, String email) {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT client_id, email, reason, source, created_at FROM suppression "
                         + "WHERE client_id = ? AND email = ?")

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A real SMTP server (GreenMail) behind a small proxy that injects the faults a mail server shows:
  * an outage (every connection answered {@code 421} and closed), and refusals of chosen recipients at
- * RCPT TO, for good ({@code 550}) or for now ({@code 450}, a given number of times). Everything else
+ * RCPT TO, for good ({@code 550}) or for now ({@code 450}, a given number of times), and of whole
+ * messages at DATA. Everything else
  * is passed through byte for byte; the message itself (after DATA) is never looked at.
  */
 public final class SmtpFaults implements AutoCloseable {
@@ -25,6 +26,7 @@ public final class SmtpFaults implements AutoCloseable {
     private final ServerSocket listener;
     private final int upstreamPort;
     private final Map<String, Refusal> refusals = new ConcurrentHashMap<>();
+    private final Map<String, Refusal> dataRefusals = new ConcurrentHashMap<>();
     private final java.util.List<String> greetings = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean down;
 
@@ -70,6 +72,14 @@ public final class SmtpFaults implements AutoCloseable {
         refusals.put(address.toLowerCase(Locale.ROOT), new Refusal(reply, new AtomicInteger(times)));
     }
 
+    /**
+     * DATA is answered with the reply (e.g. "554 5.7.1 Spam") the next {@code times} times a message to
+     * this address is sent: the whole message is refused, after its recipients were accepted.
+     */
+    public void refuseData(String address, String reply, int times) {
+        dataRefusals.put(address.toLowerCase(Locale.ROOT), new Refusal(reply, new AtomicInteger(times)));
+    }
+
     /** The EHLO/HELO lines clients sent, as sent. */
     public java.util.List<String> greetings() {
         return java.util.List.copyOf(greetings);
@@ -111,9 +121,29 @@ public final class SmtpFaults implements AutoCloseable {
     private void relayCommands(InputStream fromClient, OutputStream toServer, OutputStream toClient) throws IOException {
         BufferedReader lines = new BufferedReader(new InputStreamReader(fromClient, StandardCharsets.ISO_8859_1));
         boolean inData = false;
+        java.util.List<String> transaction = new java.util.ArrayList<>();
         for (String line = lines.readLine(); line != null; line = lines.readLine()) {
             if (!inData) {
                 String upper = line.toUpperCase(Locale.ROOT);
+                if (upper.startsWith("MAIL FROM:") || upper.equals("RSET")) {
+                    transaction.clear();
+                }
+                if (upper.startsWith("RCPT TO:")) {
+                    transaction.add(line.substring(line.indexOf('<') + 1, line.indexOf('>')).toLowerCase(Locale.ROOT));
+                }
+                if (upper.equals("DATA")) {
+                    Refusal refusal = transaction.stream().map(dataRefusals::get).filter(r -> r != null && r.timesLeft().getAndDecrement() > 0)
+                            .findFirst().orElse(null);
+                    if (refusal != null) {
+                        // Answered here; the server keeps the transaction open until the client's RSET or QUIT.
+                        synchronized (toClient) {
+                            toClient.write((refusal.reply() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                            toClient.flush();
+                        }
+                        transaction.clear();
+                        continue;
+                    }
+                }
                 if (upper.startsWith("EHLO ") || upper.startsWith("HELO ")) {
                     greetings.add(line);
                 }

@@ -27,6 +27,18 @@ public final class Bodies {
         return body.toString();
     }
 
+    /**
+     * The text of a body that may be no longer than {@code maxChars} characters (a body sent without a
+     * Content-Length passes the gate's size check: it is checked here).
+     */
+    public static String text(Object body, int maxChars) {
+        String text = text(body);
+        if (text.length() > maxChars) {
+            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "The body is larger than " + maxChars + " bytes");
+        }
+        return text;
+    }
+
     public static JsonNode json(ObjectMapper mapper, Object body) {
         String text = text(body);
         if (text.isBlank()) {

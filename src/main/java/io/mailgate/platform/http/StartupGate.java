@@ -162,7 +162,8 @@ public final class StartupGate extends LifecycleStrategySupport implements Exten
     /** The endpoints anyone may call (no token): small bodies only. */
     private static boolean isPublic(String path) {
         return path.equals("/api/v1/oauth/token") || path.equals("/auth/v2/oauth2/tokens") || path.equals("/api/v1/login")
-                || path.startsWith("/api/v1/privacy-request") && !path.contains("/administrate");
+                || path.startsWith("/api/v1/privacy-request") && !path.contains("/administrate")
+                || path.startsWith("/api/v1/events/");
     }
 
     private static long contentLength(RoutingContext routing) {

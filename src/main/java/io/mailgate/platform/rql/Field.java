@@ -9,7 +9,8 @@ public sealed interface Field {
 
     /**
      * An array kept as rows {@code (owner, kind, value)} of a child table: a comparison matches when
-     * any element does, and the negations ({@code ne}, {@code out}) when none does.
+     * any element does, and the negations ({@code ne}, {@code out}) when none does. A child table that
+     * keeps one array only has no kind column ({@code kindColumn} and {@code kind} null).
      */
     record Elements(String table, String ownerColumn, String kindColumn, String kind, String valueColumn) implements Field {
     }

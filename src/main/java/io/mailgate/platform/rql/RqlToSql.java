@@ -140,7 +140,7 @@ public final class RqlToSql {
                     : column.sql() + " " + sql + " ?";
         }
         Field.Elements elements = (Field.Elements) field;
-        parameters.add(elements.kind());
+        addKind(elements, parameters);
         parameters.add(value.text());
         boolean negated = NEGATIONS.contains(operator);
         return (negated ? "NOT " : "") + exists(elements, "e." + elements.valueColumn() + (negated ? " = ?" : " " + sql + " ?"));
@@ -155,7 +155,7 @@ public final class RqlToSql {
                     : column.sql() + " IN (" + placeholders + ")";
         }
         Field.Elements elements = (Field.Elements) field;
-        parameters.add(elements.kind());
+        addKind(elements, parameters);
         values.forEach(v -> parameters.add(v.text()));
         return (negated ? "NOT " : "") + exists(elements, "e." + elements.valueColumn() + " IN (" + placeholders + ")");
     }
@@ -170,7 +170,7 @@ public final class RqlToSql {
             return "LOWER(" + column.sql() + ") LIKE ?" + LikePatterns.ESCAPE;
         }
         Field.Elements elements = (Field.Elements) field;
-        parameters.add(elements.kind());
+        addKind(elements, parameters);
         parameters.add(pattern);
         return exists(elements, "LOWER(e." + elements.valueColumn() + ") LIKE ?" + LikePatterns.ESCAPE);
     }
@@ -184,8 +184,19 @@ public final class RqlToSql {
 
     /** @param valueCondition a condition on the element row, aliased {@code e} */
     private String exists(Field.Elements elements, String valueCondition) {
-        return "EXISTS (SELECT 1 FROM " + elements.table() + " e WHERE e." + elements.ownerColumn() + " = m.id AND e."
-                + elements.kindColumn() + " = ? AND " + valueCondition + ")";
+        return "EXISTS (SELECT 1 FROM " + elements.table() + " e WHERE e." + elements.ownerColumn() + " = m.id AND "
+                + kindCondition(elements) + valueCondition + ")";
+    }
+
+    /** The condition on the element row's kind, when the child table keeps several arrays. */
+    private static String kindCondition(Field.Elements elements) {
+        return elements.kindColumn() == null ? "" : "e." + elements.kindColumn() + " = ? AND ";
+    }
+
+    private static void addKind(Field.Elements elements, List<Object> parameters) {
+        if (elements.kindColumn() != null) {
+            parameters.add(elements.kind());
+        }
     }
 
     private void sort(RqlCall call, StringBuilder orderBy, List<Object> orderParameters) {
@@ -211,11 +222,12 @@ public final class RqlToSql {
                 orderBy.append(column.sql());
             } else {
                 Field.Elements elements = (Field.Elements) field;
-                orderParameters.add(elements.kind());
+                addKind(elements, orderParameters);
                 // Like MongoDB: an array sorts by its smallest element ascending, its largest descending.
+                String kind = kindCondition(elements);
                 orderBy.append(descending ? "(SELECT MAX(e." : "(SELECT MIN(e.").append(elements.valueColumn()).append(") FROM ").append(elements.table())
-                        .append(" e WHERE e.").append(elements.ownerColumn()).append(" = m.id AND e.")
-                        .append(elements.kindColumn()).append(" = ?)");
+                        .append(" e WHERE e.").append(elements.ownerColumn()).append(" = m.id")
+                        .append(kind.isEmpty() ? "" : " AND " + kind.substring(0, kind.length() - " AND ".length())).append(")");
             }
             orderBy.append(descending ? " DESC" : " ASC");
         }
