@@ -12,6 +12,7 @@ import io.mailgate.provider.ProviderConfiguration;
 import io.mailgate.security.SecurityConfiguration;
 import io.mailgate.suppression.SuppressionConfiguration;
 import io.mailgate.template.TemplateConfiguration;
+import io.mailgate.webhook.WebhookConfiguration;
 
 /**
  * Wires Mailgate: the platform first (settings, database, broker), then each feature's own
@@ -24,11 +25,12 @@ public class MailgateConfiguration implements CamelConfiguration {
         Platform platform = Platform.start(context);
         SecurityConfiguration security = new SecurityConfiguration(platform);
         TemplateConfiguration templates = new TemplateConfiguration(platform);
-        MailConfiguration mail = new MailConfiguration(platform, templates.templates());
+        MailConfiguration mail = new MailConfiguration(platform, templates.templates(), security.secretBox());
         DeadLetterConfiguration deadLetters = new DeadLetterConfiguration(platform, mail.metrics());
         SuppressionConfiguration suppressions = new SuppressionConfiguration(platform);
         ProviderConfiguration providers = new ProviderConfiguration(platform, security.secretBox(), mail, suppressions.list());
-        new FeedbackConfiguration(platform, mail, suppressions.list(), providers, deadLetters.store());
+        FeedbackConfiguration feedback = new FeedbackConfiguration(platform, mail, suppressions.list(), providers, deadLetters.store());
+        new WebhookConfiguration(platform, security.secretBox(), feedback.feedback(), deadLetters.store());
         new PrivacyConfiguration(platform, security, mail, providers);
         platform.announce(providers.describeDefault());
     }

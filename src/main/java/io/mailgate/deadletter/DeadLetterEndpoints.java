@@ -51,6 +51,16 @@ public class DeadLetterEndpoints {
         return answer(letter, "replayed", Map.of("mail_id", accepted.mail().id()));
     }
 
+    /** A webhook message queued to be sent again, or not (its endpoint was deleted, or it went out since). */
+    public String requeuedWebhook(DeadLetter letter, boolean requeued) {
+        if (!requeued) {
+            store.replayed(letter.id(), "skipped: the message is no longer waiting (its endpoint was deleted?)");
+            return answer(letter, "skipped", Map.of("reason", "the message is no longer waiting; its endpoint may be deleted"));
+        }
+        store.replayed(letter.id(), "webhook message queued to be sent again");
+        return answer(letter, "replayed", Map.of("delivery_id", letter.properties().getOrDefault("delivery_id", "")));
+    }
+
     /** A bounce mail read again: what became of it (recorded, duplicate, not a bounce, unknown mail). */
     public String replayedBounceMail(DeadLetter letter, String result) {
         store.replayed(letter.id(), "read again: " + result);

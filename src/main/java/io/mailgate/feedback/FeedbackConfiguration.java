@@ -21,6 +21,7 @@ public final class FeedbackConfiguration {
         MachineOpens machines = new MachineOpens(settings.machineOpenSeconds());
         platform.bind(new Opens(mail.records(), mail.events(), feedback, machines, platform.clock()));
         platform.bind(new SmtpBounces(feedback, mail.events(), platform.clock()));
+        platform.bind(new OneClickUnsubscribe(mail.unsubscribeLinks(), mail.records(), mail.events(), feedback, platform.clock()));
         platform.bind(new BounceMails(mail.records(), mail.events(), feedback, deadLetters, platform.meters()));
         int maxBody = platform.settings().maxPublicBodyBytes();
         platform.bind(new MailgunEvents(platform.json(), providers::mailgunSigningKey,

@@ -24,7 +24,8 @@ public record Mail(
         Optional<String> failureReason,
         long creationTimestamp,
         long updateTimestamp,
-        Attempts attempts) {
+        Attempts attempts,
+        MailOptions options) {
 
     /**
      * Where delivery stands: attempts made, when the next is due (a deferred mail), the last transient

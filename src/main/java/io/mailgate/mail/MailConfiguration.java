@@ -20,11 +20,12 @@ public final class MailConfiguration {
 
     private final MailRecords records;
     private final MailEvents events;
+    private final UnsubscribeLinks unsubscribeLinks;
     private final DeliveryClaims claims;
     private final MailMetrics metrics;
     private final MimeMessageBuilder messages;
 
-    public MailConfiguration(Platform platform, Templates templates) {
+    public MailConfiguration(Platform platform, Templates templates, io.mailgate.security.SecretBox secretBox) {
         Settings settings = platform.settings();
         // SMTP connections stay open between mails (camel-mail opens and closes one per mail).
         platform.context().addComponent("smtp", new MailComponent(new KeepAliveMailConfiguration(platform.context())));
@@ -45,7 +46,8 @@ public final class MailConfiguration {
         events = platform.bind(new MailEvents(platform.jdbi(), platform.clock()));
         platform.bind(new MailViews(platform.json(), records, events));
         platform.bind(new TrackingPixel());
-        messages = new MimeMessageBuilder(settings.mailFrom(), settings.delivery().messageIdDomain());
+        unsubscribeLinks = platform.bind(new UnsubscribeLinks(secretBox, settings.publicUrl()));
+        messages = new MimeMessageBuilder(settings.mailFrom(), settings.delivery().messageIdDomain(), unsubscribeLinks);
         // The send queue in batches: mailgate.queue.consumers sessions take turns (one fills its batch while
         // another commits), every message of a batch in flight at once so that their mails share commits.
         // Messages the embedded broker marks large go to receive-large-mail, one at a time (mail-accept).
@@ -88,6 +90,10 @@ public final class MailConfiguration {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("Cannot keep this instance's id in " + file, e);
         }
+    }
+
+    public UnsubscribeLinks unsubscribeLinks() {
+        return unsubscribeLinks;
     }
 
     public MailEvents events() {

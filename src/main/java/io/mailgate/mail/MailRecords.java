@@ -30,7 +30,8 @@ public class MailRecords {
     static final String COLUMNS = "m.id, m.creator_id, m.from_address, m.subject, m.body, m.template_id, "
             + "m.template_name, m.language, m.time_zone, m.content, m.views, m.status, m.provider, "
             + "m.provider_message_id, m.failure_reason, m.creation_timestamp, m.update_timestamp, m.waiting_parts, "
-            + "m.attempts, m.next_attempt_at, m.last_error, m.recipients_pending, m.recipients_refused";
+            + "m.attempts, m.next_attempt_at, m.last_error, m.recipients_pending, m.recipients_refused, m.list_unsubscribe, "
+            + "m.ignore_suppression";
     /** Mails stored in one transaction at most, and transactions storing at the same time at most. */
     private static final int MAX_BATCH = 64;
     private static final int WRITERS = 2;
@@ -132,7 +133,8 @@ public class MailRecords {
                 Mail.Status.valueOf(rows.getString("status").toUpperCase(Locale.ROOT)),
                 Optional.ofNullable(rows.getString("provider")), Optional.ofNullable(rows.getString("provider_message_id")),
                 Optional.ofNullable(rows.getString("failure_reason")), rows.getLong("creation_timestamp"),
-                rows.getLong("update_timestamp"), attempts(rows));
+                rows.getLong("update_timestamp"), attempts(rows),
+                new MailOptions(rows.getBoolean("list_unsubscribe"), rows.getBoolean("ignore_suppression")));
         return new StoredMail(mail, rows.getBoolean("waiting_parts"));
     }
 
@@ -166,7 +168,7 @@ public class MailRecords {
             filled.add(new StoredMail(new Mail(m.id(), m.creatorId(), m.from(), addresses.getOrDefault("reply_to", List.of()),
                     recipients, m.subject(), m.body(), m.templateId(), m.templateName(), m.language(), m.timeZone(),
                     m.contentJson(), m.views(), m.status(), m.provider(), m.providerMessageId(), m.failureReason(),
-                    m.creationTimestamp(), m.updateTimestamp(), m.attempts()), row.waitingParts()));
+                    m.creationTimestamp(), m.updateTimestamp(), m.attempts(), m.options()), row.waitingParts()));
         }
         return filled;
     }

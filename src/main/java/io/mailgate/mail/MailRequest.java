@@ -22,6 +22,7 @@ public record MailRequest(
         Optional<String> timeZone,
         Optional<JsonNode> content,
         List<Attachment> attachments,
+        MailOptions options,
         JsonNode source) {
 
     public MailRequest {

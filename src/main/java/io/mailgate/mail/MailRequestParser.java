@@ -29,7 +29,8 @@ public class MailRequestParser {
 
     static final int MAX_RECIPIENTS = 50;
     private static final Set<String> FIELDS = Set.of("recipients", "from", "reply_to", "subject", "body",
-            "attachments", "template_name", "template_id", "language", "time_zone", "content");
+            "attachments", "template_name", "template_id", "language", "time_zone", "content", "list_unsubscribe",
+            "ignore_suppression");
     private static final Set<String> RECIPIENT_KINDS = Set.of("to", "cc", "bcc");
     private static final Set<String> ATTACHMENT_FIELDS = Set.of("name", "type", "content");
     private static final Pattern LANGUAGE = Pattern.compile("[A-Z]{2}");
@@ -108,8 +109,24 @@ public class MailRequestParser {
             throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "The message would be " + size
                     + " bytes, more than the limit of " + maxMessageBytes + " bytes");
         }
+        MailOptions options = new MailOptions(flag(root, "list_unsubscribe"), flag(root, "ignore_suppression"));
+        if (options.listUnsubscribe() && recipients.count() != 1) {
+            throw ApiException.fieldFormat("list_unsubscribe", "list_unsubscribe needs a mail to exactly one recipient: "
+                    + "its link unsubscribes whoever got it");
+        }
         return new MailRequest(recipients, from, replyTo, subject, text, templateName, templateId, language,
-                timeZone, content, attachments, root);
+                timeZone, content, attachments, options, root);
+    }
+
+    private static boolean flag(JsonNode root, String field) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw ApiException.fieldFormat(field, field + " must be true or false");
+        }
+        return value.asBoolean();
     }
 
     private static MailRequest.Recipients recipients(JsonNode node) {

@@ -127,20 +127,23 @@ public class MailViews {
      * {@code source}, who reported it.
      */
     static List<Map<String, Object>> events(List<MailEvent> happened) {
-        return happened.stream().map(event -> {
-            Map<String, Object> item = new LinkedHashMap<>();
-            item.put("id", event.id());
-            item.put("type", event.type().wire());
-            item.put("timestamp", event.occurredAt());
-            item.put("recipient", event.recipient().orElse(null));
-            item.put("detail", event.detail().orElse(null));
-            event.bounce().ifPresent(bounce -> item.put("bounce", bounce.wire()));
-            if (event.type() == MailEvent.Type.OPENED) {
-                item.put("machine", event.machine());
-            }
-            item.put("source", event.source());
-            return item;
-        }).toList();
+        return happened.stream().map(MailViews::event).toList();
+    }
+
+    /** One event as a Mail shows it (and as webhooks send it). */
+    public static Map<String, Object> event(MailEvent event) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("id", event.id());
+        item.put("type", event.type().wire());
+        item.put("timestamp", event.occurredAt());
+        item.put("recipient", event.recipient().orElse(null));
+        item.put("detail", event.detail().orElse(null));
+        event.bounce().ifPresent(bounce -> item.put("bounce", bounce.wire()));
+        if (event.type() == MailEvent.Type.OPENED) {
+            item.put("machine", event.machine());
+        }
+        item.put("source", event.source());
+        return item;
     }
 
     private Map<String, Object> view(Mail mail, List<MailEvent> happened) {
@@ -170,9 +173,20 @@ public class MailViews {
         view.put("status", mail.status().wire());
         mail.provider().ifPresent(value -> view.put("provider", value));
         putDelivery(view, mail);
+        putOptions(view, mail);
         view.put("events", events(happened));
         view.put("creation_timestamp", mail.creationTimestamp());
         view.put("update_timestamp", mail.updateTimestamp());
         return view;
+    }
+
+    /** The options the send asked for, when it asked for any. */
+    private static void putOptions(Map<String, Object> view, Mail mail) {
+        if (mail.options().listUnsubscribe()) {
+            view.put("list_unsubscribe", true);
+        }
+        if (mail.options().ignoreSuppression()) {
+            view.put("ignore_suppression", true);
+        }
     }
 }

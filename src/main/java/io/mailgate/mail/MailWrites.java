@@ -178,7 +178,8 @@ final class MailWrites {
         boolean waitingParts = composed.rendering().isPresent() || !request.attachments().isEmpty();
         Mail mail = new Mail(id, store.creatorId(), request.from(), request.replyTo(), request.recipients(), composed.subject(),
                 request.body(), composed.templateId(), composed.templateName(), request.language(), request.timeZone(),
-                content, 0, Mail.Status.QUEUED, Optional.empty(), Optional.empty(), Optional.empty(), now, now, Mail.Attempts.NONE);
+                content, 0, Mail.Status.QUEUED, Optional.empty(), Optional.empty(), Optional.empty(), now, now, Mail.Attempts.NONE,
+                request.options());
         return new NewMail(store, mail, composed.trackingHash().map(Secrets::sha256).orElse(null), waitingParts);
     }
 
@@ -196,7 +197,8 @@ final class MailWrites {
             this.handle = handle;
             mails = handle.prepareBatch("INSERT INTO mail (id, creator_id, from_address, subject, body, template_id, template_name, "
                     + "language, time_zone, content, views, status, creation_timestamp, update_timestamp, "
-                    + "tracking_hash_sha, waiting_parts, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)");
+                    + "tracking_hash_sha, waiting_parts, due_at, list_unsubscribe, ignore_suppression) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)");
             addresses = handle.prepareBatch("INSERT INTO mail_address (mail_id, kind, position, address) VALUES (?, ?, ?, ?)");
             keys = IdempotencyKeyStore.insertBatch(handle);
         }
@@ -209,6 +211,7 @@ final class MailWrites {
                     .bind(7, mail.language().orElse(null)).bind(8, mail.timeZone().orElse(null))
                     .bind(9, mail.contentJson().orElse(null)).bind(10, Mail.Status.QUEUED.wire()).bind(11, now).bind(12, now)
                     .bind(13, added.trackingHash()).bind(14, added.waitingParts()).bind(15, now)
+                    .bind(16, mail.options().listUnsubscribe()).bind(17, mail.options().ignoreSuppression())
                     .add();
             addressRows += addAll(addresses, mail.id(), "to", mail.recipients().to());
             addressRows += addAll(addresses, mail.id(), "cc", mail.recipients().cc());

@@ -27,12 +27,19 @@ public class MimeMessageBuilder {
 
     private final String defaultFrom;
     private final String messageIdDomain;
+    private final UnsubscribeLinks unsubscribeLinks;
 
     /**
      * @param defaultFrom     the configured sender: a provider's from_address replaces it, never an explicit one
      * @param messageIdDomain the right part of Message-IDs; blank: the sender's domain
      */
     public MimeMessageBuilder(String defaultFrom, String messageIdDomain) {
+        this(defaultFrom, messageIdDomain, null);
+    }
+
+    /** @param unsubscribeLinks the links of mails asking for one-click unsubscribe; null: such mails get none */
+    public MimeMessageBuilder(String defaultFrom, String messageIdDomain, UnsubscribeLinks unsubscribeLinks) {
+        this.unsubscribeLinks = unsubscribeLinks;
         this.defaultFrom = defaultFrom;
         this.messageIdDomain = messageIdDomain == null ? "" : messageIdDomain.trim();
     }
@@ -52,6 +59,11 @@ public class MimeMessageBuilder {
         IdentifiedMessage message = new IdentifiedMessage(messageId(mail.id(), from));
         // Named on the message too, for providers that report it back (a Mailgun variable, an SES tag).
         message.setHeader(MAIL_ID_HEADER, mail.id());
+        if (mail.options().listUnsubscribe() && unsubscribeLinks != null) {
+            // RFC 8058: the mailbox provider POSTs List-Unsubscribe=One-Click to the link, no page in between.
+            message.setHeader("List-Unsubscribe", "<" + unsubscribeLinks.url(mail.id()) + ">");
+            message.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        }
         message.setFrom(from);
         setAddresses(message, Message.RecipientType.TO, mail.recipients().to());
         setAddresses(message, Message.RecipientType.CC, mail.recipients().cc());

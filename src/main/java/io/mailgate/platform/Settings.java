@@ -50,7 +50,8 @@ public record Settings(
         Path outboxAllowedRoot,
         int idempotencyTtlHours,
         PrivacySettings privacy,
-        io.mailgate.feedback.FeedbackSettings feedback) {
+        io.mailgate.feedback.FeedbackSettings feedback,
+        io.mailgate.webhook.WebhookSettings webhooks) {
 
     /** Used when no root client is configured: fine on a laptop, loudly warned about everywhere. */
     public static final String DEV_ROOT_CLIENT_ID = "mailgate";
@@ -154,7 +155,13 @@ public record Settings(
                         p.integer("mailgate.feedback.machine-open-seconds", 0, 3600),
                         p.integer("mailgate.feedback.signature-window-seconds", 10, 86_400),
                         p.pattern("mailgate.feedback.sns-cert-url-pattern"),
-                        p.text("mailgate.bounce.return-path")));
+                        p.text("mailgate.bounce.return-path")),
+                new io.mailgate.webhook.WebhookSettings(
+                        p.durations("mailgate.webhooks.retry-schedule"),
+                        p.bool("mailgate.webhooks.allow-private-addresses"),
+                        p.integer("mailgate.webhooks.timeout-ms", 100, 120_000),
+                        p.integer("mailgate.webhooks.concurrency", 1, 256),
+                        p.integer("mailgate.webhooks.max-per-client", 1, 1000)));
     }
 
     private static Path outboxRoot(String configured, String dataDir) {

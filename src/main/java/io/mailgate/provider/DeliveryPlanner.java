@@ -75,8 +75,14 @@ public class DeliveryPlanner {
         return new Delivery(outbound, providers, suppressed(outbound));
     }
 
-    /** The mail's recipients on its client's (or the global) suppression list, lower-cased, with the reason. */
+    /**
+     * The mail's recipients on its client's (or the global) suppression list, lower-cased, with the reason;
+     * none for a critical mail sent with ignore_suppression.
+     */
     private Map<String, String> suppressed(OutboundMail outbound) {
+        if (outbound.mail().options().ignoreSuppression()) {
+            return Map.of();
+        }
         List<String> addresses = Delivery.envelope(outbound.mail().recipients());
         Map<String, String> reasons = new java.util.HashMap<>();
         suppressions.matching(outbound.mail().creatorId(), addresses)

@@ -8,12 +8,13 @@ import java.util.stream.Collectors;
 /** Every scope a client can hold (API.md §1). */
 public final class Scopes {
 
-    /** Mailgate's own scopes: mails, templates, dead letters, suppressions. */
+    /** Mailgate's own scopes: mails, templates, dead letters, suppressions, webhooks. */
     private static final List<String> MAILGATE = List.of(
             "mail:send", "mail:read", "mail:delete",
             "template:read", "template:create_or_update", "template:delete",
             "deadletter:read", "deadletter:replay",
-            "suppression:read", "suppression:create", "suppression:delete");
+            "suppression:read", "suppression:create", "suppression:delete", "suppression:override",
+            "webhook:read", "webhook:create", "webhook:delete");
 
     /**
      * fidesops 1.8's whole scope vocabulary, so that its clients and Postman steps can create clients and

@@ -40,9 +40,11 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 
 import io.mailgate.support.Api;
 import io.mailgate.support.MailgateInstance;
+import io.mailgate.support.Mails;
 import io.mailgate.support.SesEmulator;
 import io.mailgate.support.SnsSigner;
 import io.mailgate.support.Waiter;
+import io.mailgate.support.WebhookReceiver;
 
 /**
  * Provider events in, against a real Mailgate: Mailgun webhooks in Mailgun's documented JSON format and
@@ -64,9 +66,11 @@ class ProviderEventsIT {
     private WireMockServer sns;
     private SesEmulator ses;
     private SnsSigner signer;
+    private WebhookReceiver receiver;
     private MailgateInstance mailgate;
     private Api api;
     private String root;
+    private Mails mails;
 
     @BeforeAll
     void start() throws Exception {
@@ -76,11 +80,20 @@ class ProviderEventsIT {
         sns.start();
         signer = SnsSigner.create();
         ses = SesEmulator.start();
+        receiver = WebhookReceiver.start();
         mailgate = MailgateInstance.start(Map.of(
                 "mailgate.feedback.sns-cert-url-pattern", "^http://127\\.0\\.0\\.1:" + sns.port() + "/[^?#]*\\.pem$",
-                "mailgate.delivery.retry-schedule", "200ms"));
+                "mailgate.delivery.retry-schedule", "200ms",
+                "mailgate.webhooks.allow-private-addresses", "true",
+                "mailgate.webhooks.poll-interval-ms", "100"));
         api = mailgate.api();
         root = api.rootToken();
+        mails = new Mails(api, root);
+        // The application listens for bounces and complaints of its mails.
+        Api.Response subscribed = api.postJson("/api/v1/webhooks", root, Map.of("url", receiver.url("/events"),
+                "events", List.of("bounced", "complained")));
+        assertEquals(200, subscribed.status(), subscribed.body());
+        receiver.secret("/events", subscribed.json().get("secret").asText());
     }
 
     @AfterAll
@@ -90,6 +103,9 @@ class ProviderEventsIT {
         }
         if (ses != null) {
             ses.close();
+        }
+        if (receiver != null) {
+            receiver.close();
         }
         for (WireMockServer server : new WireMockServer[] {mailgun, sns}) {
             if (server != null) {
@@ -145,6 +161,8 @@ class ProviderEventsIT {
         assertEquals("duplicate", again.json().get("result").asText(), again.body());
         assertEquals(1, mail(id).get("events").size());
 
+        told(id, "mail.bounced");
+
         String next = send(address, "Your next invoice");
         awaitStatus(next, "suppressed");
         assertEquals(sends, mailgun.countRequestsMatching(postRequestedFor(urlEqualTo(MAILGUN_PATH)).build()).getCount(),
@@ -164,12 +182,19 @@ class ProviderEventsIT {
             assertEquals(200, answer.status(), answer.body());
             assertEquals(kind[0].equals("clicked") ? "ignored" : "recorded", answer.json().get("result").asText(), kind[0]);
         }
-        List<String> types = types(mail(id));
-        assertEquals(List.of("delivered", "bounced", "opened"), types);
-        JsonNode soft = mail(id).get("events").get(1);
-        assertEquals("soft", soft.get("bounce").asText());
-        JsonNode open = mail(id).get("events").get(2);
-        assertTrue(open.has("machine"), open.toString());
+        List<String> types = new java.util.ArrayList<>(types(mail(id)));
+        java.util.Collections.sort(types);
+        assertEquals(List.of("bounced", "delivered", "opened"), types, "in the same second: any order");
+        for (JsonNode event : mail(id).get("events")) {
+            if (event.get("type").asText().equals("bounced")) {
+                assertEquals("soft", event.get("bounce").asText());
+                assertTrue(event.get("detail").asText().contains("4.2.2"), event.toString());
+            }
+            if (event.get("type").asText().equals("opened")) {
+                assertTrue(event.has("machine"), event.toString());
+                assertTrue(event.get("detail").asText().contains("iPhone"), event.toString());
+            }
+        }
         assertEquals(0, api.get("/api/v1/suppressions?email=" + address, root).json().get("total").asInt(),
                 "one soft bounce does not suppress");
 
@@ -281,6 +306,7 @@ class ProviderEventsIT {
         assertEquals("abuse", mail(id).get("events").get(1).get("detail").asText());
         JsonNode entry = api.get("/api/v1/suppressions?email=" + address, root).json().get("items").get(0);
         assertEquals("complaint", entry.get("source").asText());
+        told(id, "mail.complained");
 
         // SNS delivers the same message again: nothing changes.
         Api.Response again = postSns(path, complaint);
@@ -368,15 +394,22 @@ class ProviderEventsIT {
 
     // ---- helpers -------------------------------------------------------------------------------
 
+    /** The application's endpoint got the event of this mail, signed as Standard Webhooks asks. */
+    private void told(String mailId, String type) {
+        Waiter.until(Duration.ofSeconds(20), type + " of " + mailId + " at the application's endpoint", () -> receiver.received("/events")
+                .stream().anyMatch(m -> m.body().contains(mailId) && m.body().contains("\"" + type + "\"")));
+        assertTrue(receiver.received("/events").stream().filter(m -> m.body().contains(mailId)).allMatch(WebhookReceiver.Received::verified));
+    }
+
     private void mailgunConfig(Map<String, String> secrets) {
         mailgun.stubFor(post(urlEqualTo(MAILGUN_PATH)).willReturn(okJson("{\"id\":\"<" + UUID.randomUUID() + "@" + DOMAIN
                 + ">\",\"message\":\"Queued. Thank you.\"}")));
-        configure("mailgun", "mailgun", Map.of("domain", DOMAIN, "base_url", mailgun.baseUrl()), secrets);
+        mails.configure("mailgun", "mailgun", Map.of("domain", DOMAIN, "base_url", mailgun.baseUrl()), 1, secrets);
     }
 
     private void sesConfig() {
         sns.stubFor(get(urlEqualTo(CERT_PATH)).willReturn(aResponse().withStatus(200).withBody(signer.certificatePem())));
-        configure("ses", "ses", Map.of("region", "eu-west-1", "endpoint_override", ses.endpoint()),
+        mails.configure("ses", "ses", Map.of("region", "eu-west-1", "endpoint_override", ses.endpoint()), 1,
                 Map.of("aws_access_key_id", "AKIDEXAMPLE", "aws_secret_access_key", "secret-" + UUID.randomUUID()));
     }
 
@@ -389,37 +422,17 @@ class ProviderEventsIT {
         return "http://127.0.0.1:" + sns.port();
     }
 
-    private void configure(String key, String type, Map<String, Object> details, Map<String, String> secrets) {
-        Api.Response created = api.postJson("/api/v1/email/config", root, Map.of("key", key, "name", key, "service_type", type,
-                "details", details));
-        assertEquals(200, created.status(), created.body());
-        Api.Response stored = api.send(api.request("/api/v1/email/config/" + key + "/secret", root)
-                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(Api.write(secrets))));
-        assertEquals(200, stored.status(), stored.body());
-    }
 
     private String send(String to, String subject) {
-        Api.Response response = api.postJson("/mail/v1/", root, Map.of("recipients", Map.of("to", List.of(to)),
-                "subject", subject, "body", "Hello"));
-        assertEquals(200, response.status(), response.body());
-        return response.json().get("id").asText();
+        return mails.send(Map.of("recipients", Map.of("to", List.of(to)), "subject", subject, "body", "Hello"));
     }
 
     private JsonNode awaitStatus(String id, String status) {
-        JsonNode[] found = new JsonNode[1];
-        Waiter.until(Duration.ofSeconds(30), "mail " + id + " to be " + status, () -> {
-            JsonNode data = api.get("/mail/v1/queued?eq(id," + id + ")", root).json().get("data");
-            if (data.size() == 0) {
-                data = api.get("/mail/v1/?eq(id," + id + ")", root).json().get("data");
-            }
-            found[0] = data.size() == 1 ? data.get(0) : null;
-            return found[0] != null && status.equals(found[0].get("status").asText());
-        });
-        return found[0];
+        return mails.awaitStatus(id, status);
     }
 
     private JsonNode mail(String id) {
-        return api.get("/mail/v1/?eq(id," + id + ")", root).json().get("data").get(0);
+        return mails.find(id);
     }
 
     private List<String> ids(String rql) {

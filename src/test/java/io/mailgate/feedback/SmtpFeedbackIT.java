@@ -23,8 +23,10 @@ import com.icegreen.greenmail.util.ServerSetup;
 
 import io.mailgate.support.Api;
 import io.mailgate.support.MailgateInstance;
+import io.mailgate.support.Mails;
 import io.mailgate.support.SmtpFaults;
 import io.mailgate.support.Waiter;
+import io.mailgate.support.WebhookReceiver;
 
 /**
  * SMTP's feedback, against a real Mailgate, GreenMail (SMTP and the IMAP bounce mailbox) and a proxy
@@ -40,6 +42,7 @@ class SmtpFeedbackIT {
     private GreenMail greenMail;
     private SmtpFaults faults;
     private GreenMailUser bounceBox;
+    private WebhookReceiver receiver;
     private MailgateInstance mailgate;
     private Api api;
     private String root;
@@ -52,7 +55,10 @@ class SmtpFeedbackIT {
         greenMail.start();
         bounceBox = greenMail.setUser("bounces@example.org", "bounces", "bounce-pw");
         faults = SmtpFaults.inFrontOf(greenMail.getSmtp().getPort());
+        receiver = WebhookReceiver.start();
         mailgate = MailgateInstance.start(Map.ofEntries(
+                Map.entry("mailgate.webhooks.allow-private-addresses", "true"),
+                Map.entry("mailgate.webhooks.poll-interval-ms", "100"),
                 Map.entry("mailgate.smtp.host", "127.0.0.1"),
                 Map.entry("mailgate.smtp.port", Integer.toString(faults.port())),
                 Map.entry("mailgate.bounce.return-path", "bounces@example.org"),
@@ -65,6 +71,10 @@ class SmtpFeedbackIT {
                 Map.entry("mailgate.bounce.mailbox.poll-ms", "200")));
         api = mailgate.api();
         root = api.rootToken();
+        Api.Response subscribed = api.postJson("/api/v1/webhooks", root, Map.of("url", receiver.url("/bounces"),
+                "events", List.of("bounced")));
+        assertEquals(200, subscribed.status(), subscribed.body());
+        receiver.secret("/bounces", subscribed.json().get("secret").asText());
     }
 
     @AfterAll
@@ -74,6 +84,9 @@ class SmtpFeedbackIT {
         }
         if (faults != null) {
             faults.close();
+        }
+        if (receiver != null) {
+            receiver.close();
         }
         if (greenMail != null) {
             greenMail.stop();
@@ -133,6 +146,8 @@ class SmtpFeedbackIT {
         assertEquals("hard", event.get("bounce").asText());
         assertTrue(event.get("detail").asText().contains("User unknown"), event.toString());
         assertEquals("bounce", suppression(address).get("source").asText());
+        Waiter.until(Duration.ofSeconds(20), "the bounce at the application's endpoint", () -> receiver.received("/bounces").stream()
+                .anyMatch(m -> m.verified() && m.body().contains(id) && m.body().contains("\"dsn\"")));
         Waiter.until(Duration.ofSeconds(20), "the read bounce to leave the mailbox", this::mailboxEmpty);
 
         // The same bounce again (a second copy): nothing changes.
@@ -203,12 +218,7 @@ class SmtpFeedbackIT {
     }
 
     private JsonNode awaitStatus(String id, String status) {
-        JsonNode[] found = new JsonNode[1];
-        Waiter.until(Duration.ofSeconds(30), "mail " + id + " to be " + status, () -> {
-            found[0] = mail(id);
-            return found[0] != null && status.equals(found[0].get("status").asText());
-        });
-        return found[0];
+        return new Mails(api, root).awaitStatus(id, status);
     }
 
     private JsonNode awaitEvent(String id, String type) {
@@ -227,11 +237,7 @@ class SmtpFeedbackIT {
     }
 
     private JsonNode mail(String id) {
-        JsonNode data = api.get("/mail/v1/queued?eq(id," + id + ")", root).json().get("data");
-        if (data.size() == 0) {
-            data = api.get("/mail/v1/?eq(id," + id + ")", root).json().get("data");
-        }
-        return data.size() == 1 ? data.get(0) : null;
+        return new Mails(api, root).find(id);
     }
 
     private JsonNode suppression(String address) {

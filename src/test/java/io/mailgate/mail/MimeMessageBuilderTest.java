@@ -32,7 +32,7 @@ class MimeMessageBuilderTest {
         Mail mail = new Mail(ID, "client", "Sender <sender@example.org>", List.of(),
                 new MailRequest.Recipients(List.of("to@example.com"), List.of(), List.of()), "subject", "body",
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0,
-                Mail.Status.SENDING, Optional.empty(), Optional.empty(), Optional.empty(), 0, 0, Mail.Attempts.NONE);
+                Mail.Status.SENDING, Optional.empty(), Optional.empty(), Optional.empty(), 0, 0, Mail.Attempts.NONE, MailOptions.NONE);
         return builder.build(new OutboundMail(mail, List.of(), Optional.empty(), false), null);
     }
 }

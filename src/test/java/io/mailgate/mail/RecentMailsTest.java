@@ -55,7 +55,7 @@ class RecentMailsTest {
         Mail mail = new Mail(id, "client", "from@example.com", List.of(),
                 new MailRequest.Recipients(List.of("to@example.com"), List.of(), List.of()), "subject", body,
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0,
-                Mail.Status.QUEUED, Optional.empty(), Optional.empty(), Optional.empty(), 0, 0, Mail.Attempts.NONE);
+                Mail.Status.QUEUED, Optional.empty(), Optional.empty(), Optional.empty(), 0, 0, Mail.Attempts.NONE, MailOptions.NONE);
         return new OutboundMail(mail, List.of(), Optional.empty(), false);
     }
 }

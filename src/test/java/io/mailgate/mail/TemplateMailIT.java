@@ -51,7 +51,9 @@ class TemplateMailIT {
         smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
         mailgate = MailgateInstance.start(Map.of("mailgate.smtp.host", "127.0.0.1", "mailgate.smtp.port", Integer.toString(port),
-                "mailgate.public-url", "https://mail.example.org/"));
+                "mailgate.public-url", "https://mail.example.org/",
+                // Opens are told apart by their user agent here, not by how soon after delivery they come.
+                "mailgate.feedback.machine-open-seconds", "0"));
         api = mailgate.api();
         token = api.rootToken();
         api.postJson("/localizations/v1/", token, Map.of("localizations", List.of(
@@ -132,6 +134,26 @@ class TemplateMailIT {
                 .header("Accept", "application/json, image/*").GET());
         assertEquals(1, jsonClient.json().get("records_affected").asInt(), "a client that accepts JSON gets JSON");
         assertEquals(3, views(id));
+
+        // Each open is an opened event too; a scanner's is flagged, a person's mail client's is not.
+        api.send(api.request("/mail/v1/" + hash + "/open", null).header("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) "
+                + "Gecko/20100101 Thunderbird/128.3.0").header("Accept", "image/*").GET());
+        api.send(api.request("/mail/v1/" + hash + "/open", null).header("User-Agent", "Mozilla/5.0 (compatible; Barracuda Sentinel)")
+                .header("Accept", "image/*").GET());
+        assertEquals(5, views(id));
+        JsonNode events = api.get("/mail/v1/?eq(id," + id + ")", token).json().get("data").get(0).get("events");
+        assertEquals(5, events.size(), events.toString());
+        JsonNode person = null;
+        JsonNode scanner = null;
+        for (JsonNode event : events) {
+            assertEquals("opened", event.get("type").asText());
+            assertEquals("tracking", event.get("source").asText());
+            String agent = event.path("detail").asText("");
+            person = agent.contains("Thunderbird") ? event : person;
+            scanner = agent.contains("Barracuda") ? event : scanner;
+        }
+        assertFalse(person.get("machine").asBoolean(), person.toString());
+        assertTrue(scanner.get("machine").asBoolean(), scanner.toString());
     }
 
     @Test

@@ -164,7 +164,7 @@ class DeliveryTest {
         Mail mail = new Mail("6b0000000000000000000001", "client", "from@example.com", List.of(),
                 new MailRequest.Recipients(List.of("to@example.com"), List.of("cc@example.com"), List.of("bcc@example.com")),
                 "subject", "body", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0,
-                Mail.Status.SENDING, Optional.empty(), Optional.empty(), Optional.empty(), 0, 0, attempts);
+                Mail.Status.SENDING, Optional.empty(), Optional.empty(), Optional.empty(), 0, 0, attempts, io.mailgate.mail.MailOptions.NONE);
         return new Delivery(new OutboundMail(mail, List.of(), Optional.empty(), false), List.of(providers), suppressed);
     }
 }

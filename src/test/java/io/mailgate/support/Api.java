@@ -106,6 +106,14 @@ public final class Api {
         return token(created.json().get("client_id").asText(), created.json().get("client_secret").asText());
     }
 
+    public static JsonNode read(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("not JSON: " + text, e);
+        }
+    }
+
     public static String write(Object value) {
         try {
             return JSON.writeValueAsString(value);

@@ -163,7 +163,7 @@ public final class StartupGate extends LifecycleStrategySupport implements Exten
     private static boolean isPublic(String path) {
         return path.equals("/api/v1/oauth/token") || path.equals("/auth/v2/oauth2/tokens") || path.equals("/api/v1/login")
                 || path.startsWith("/api/v1/privacy-request") && !path.contains("/administrate")
-                || path.startsWith("/api/v1/events/");
+                || path.startsWith("/api/v1/events/") || path.startsWith("/api/v1/unsubscribe/");
     }
 
     private static long contentLength(RoutingContext routing) {
