@@ -16,6 +16,9 @@ public final class FeedbackConfiguration {
     public FeedbackConfiguration(Platform platform, MailConfiguration mail, SuppressionList suppressions, ProviderConfiguration providers,
                                  io.mailgate.deadletter.DeadLetterStore deadLetters) {
         FeedbackSettings settings = platform.settings().feedback();
+        // The bounce mailbox's password lives in the route's endpoint only; no log line shows it.
+        platform.context().getPropertiesComponent().resolveProperty("mailgate.bounce.mailbox.password")
+                .filter(password -> !password.isBlank()).ifPresent(io.mailgate.platform.LogMasking::hide);
         feedback = platform.bind(new Feedback(platform.jdbi(), mail.events(), suppressions, settings, platform.meters(),
                 platform.clock()));
         MachineOpens machines = new MachineOpens(settings.machineOpenSeconds());

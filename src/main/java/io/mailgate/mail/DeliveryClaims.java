@@ -75,7 +75,10 @@ public class DeliveryClaims {
             return List.of();
         }
         long now = clock.millis();
-        return jdbi.inTransaction(handle -> {
+        // Held (their leases renewed) only once the claim committed: a claim whose transaction failed - the
+        // database went away mid-commit - must not be kept alive for ever by renewals of a delivery that
+        // never started. Whatever it committed is released by the sweep when its lease runs out.
+        List<OutboundMail> claimedNow = jdbi.inTransaction(handle -> {
             List<String> due = handle.createQuery("SELECT id FROM mail WHERE status = ? AND due_at <= ? ORDER BY due_at "
                             + "LIMIT ? FOR UPDATE SKIP LOCKED")
                     .bind(0, QUEUED).bind(1, now).bind(2, room)
@@ -90,7 +93,6 @@ public class DeliveryClaims {
                     .bind("sending", SENDING).bind("now", now).bind("instance", instanceId)
                     .bind("lease", now + settings.leaseMillis()).bind("queued", QUEUED).bindList("ids", due)
                     .execute();
-            claimed.addAll(due);
             List<OutboundMail> mails = new java.util.ArrayList<>(due.size());
             for (String id : due) {
                 OutboundMail copy = recent.take(id);
@@ -98,6 +100,8 @@ public class DeliveryClaims {
             }
             return mails;
         });
+        claimedNow.forEach(mail -> claimed.add(mail.mail().id()));
+        return claimedNow;
     }
 
     /**

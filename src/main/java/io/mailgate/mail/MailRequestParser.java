@@ -118,6 +118,11 @@ public class MailRequestParser {
                 timeZone, content, attachments, options, root);
     }
 
+    /** Whether the request asks to reach suppressed addresses too (which needs its own scope). */
+    public boolean overridesSuppression(MailRequest request) {
+        return request.options().ignoreSuppression();
+    }
+
     private static boolean flag(JsonNode root, String field) {
         JsonNode value = root.get(field);
         if (value == null || value.isNull()) {

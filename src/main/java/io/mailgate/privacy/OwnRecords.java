@@ -27,7 +27,8 @@ import io.mailgate.platform.db.LikePatterns;
  * the privacy requests themselves.
  *
  * <p>Erasure masks each delivered (or given up) mail of the subject with the policy's strategy:
- * subject, body, inputs, failure reason, the subject's addresses and tracking; it deletes waiting
+ * subject, body, inputs, failure reason, the subject's addresses and tracking, the recipient and
+ * diagnostic of its events (and the webhook messages quoting them); it deletes waiting
  * attachments and renderings and the idempotency keys that point at them; the mail rows stay, so
  * counts stay. Mails still on their way - the completion notice at least - are masked by the sweep
  * once delivered, and then the subject's finished requests lose their identity too.
@@ -217,6 +218,9 @@ public class OwnRecords {
                 }
             }
             add(counts, "addresses", addresses + (fromSubject ? 1 : 0));
+            // The messages for the application's webhooks quote the events: those not sent yet go unsent.
+            add(counts, "webhook_messages", handle.createUpdate("DELETE FROM webhook_delivery WHERE event_id IN "
+                    + "(SELECT id FROM mail_event WHERE mail_id = ?)").bind(0, mail.id()).execute());
             // The mail's events name their recipient; a bounce's diagnostic may quote the address.
             add(counts, "events", handle.createUpdate("UPDATE mail_event SET recipient = ?, detail = NULL WHERE mail_id = ? "
                             + "AND LOWER(recipient) = ?")
@@ -266,7 +270,7 @@ public class OwnRecords {
         Object earlier = requests.find(request.id()).map(r -> r.results().get("erasure")).orElse(null);
         Map<String, Object> erasure = new LinkedHashMap<>();
         erasure.put("strategy", masking.strategy());
-        for (String name : List.of("mails", "addresses", "events", "attachments", "renderings", "idempotency_keys", "dead_letters",
+        for (String name : List.of("mails", "addresses", "events", "webhook_messages", "attachments", "renderings", "idempotency_keys", "dead_letters",
                 "privacy_requests")) {
             int before = earlier instanceof Map<?, ?> map && map.get(name) instanceof Number n ? n.intValue() : 0;
             erasure.put(name, before + counts.getOrDefault(name, 0));

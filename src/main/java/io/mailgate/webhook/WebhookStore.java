@@ -54,6 +54,7 @@ public class WebhookStore implements Feedback.Listener {
         long now = clock.millis();
         String id = Ids.newId(now);
         String secret = StandardWebhooks.newSecret();
+        io.mailgate.platform.LogMasking.hide(secret);
         jdbi.useHandle(handle -> handle.createUpdate("INSERT INTO webhook (id, client_id, url, events, description, secret_sealed, "
                         + "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
                 .bind(0, id).bind(1, clientId).bind(2, url).bind(3, wire(events)).bind(4, description.orElse(null))
@@ -91,7 +92,9 @@ public class WebhookStore implements Feedback.Listener {
     String secret(String webhookId) {
         String sealed = jdbi.withHandle(handle -> handle.createQuery("SELECT secret_sealed FROM webhook WHERE id = ?")
                 .bind(0, webhookId).mapTo(String.class).one());
-        return secretBox.decrypt(sealed, webhookId);
+        String secret = secretBox.decrypt(sealed, webhookId);
+        io.mailgate.platform.LogMasking.hide(secret);
+        return secret;
     }
 
     @Override

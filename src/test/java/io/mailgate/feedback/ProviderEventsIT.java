@@ -198,6 +198,15 @@ class ProviderEventsIT {
         assertEquals(0, api.get("/api/v1/suppressions?email=" + address, root).json().get("total").asInt(),
                 "one soft bounce does not suppress");
 
+        String leaver = "leaver-" + UUID.randomUUID() + "@example.com";
+        String left = send(leaver, "Promotion");
+        awaitStatus(left, "sent");
+        Api.Response unsubscribed = postEvent("/api/v1/events/mailgun/mailgun", mailgunEvent("mg-" + UUID.randomUUID(), "unsubscribed", "",
+                leaver, left, signingKey, token(), now));
+        assertEquals("recorded", unsubscribed.json().get("result").asText(), unsubscribed.body());
+        assertEquals("unsubscribe", api.get("/api/v1/suppressions?email=" + leaver, root).json().get("items").get(0)
+                .get("source").asText());
+
         String complainer = "angry-" + UUID.randomUUID() + "@example.com";
         String other = send(complainer, "Offer");
         awaitStatus(other, "sent");

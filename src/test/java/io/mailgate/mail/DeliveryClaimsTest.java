@@ -21,11 +21,12 @@ class DeliveryClaimsTest {
 
     private static final long NOW = 1_800_000_000_000L;
     private Jdbi jdbi;
+    private String url;
     private int database;
 
     @BeforeEach
     void schema() {
-        String url = "jdbc:h2:mem:claims" + (database++) + System.nanoTime()
+        url = "jdbc:h2:mem:claims" + (database++) + System.nanoTime()
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
         Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration", "classpath:db/vendor/h2").load().migrate();
         jdbi = Jdbi.create(url, "sa", "");
@@ -108,6 +109,58 @@ class DeliveryClaimsTest {
 
     private long lease(String id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT lease_until FROM mail WHERE id = ?").bind(0, id).mapTo(Long.class).one());
+    }
+
+    @Test
+    void aClaimWhoseCommitFailsHoldsNothingAndItsMailsComeBackWhenTheLeaseRunsOut() {
+        mail(id("lost"), NOW - 1);
+        java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean(true);
+        DeliveryClaims claims = new DeliveryClaims(Jdbi.create(breakingAfterCommit(broken)), Clock.fixed(Instant.ofEpochMilli(NOW),
+                ZoneOffset.UTC), settings(), "a", new RecentMails(0, 0), 10);
+        try {
+            claims.claimDue();
+            throw new AssertionError("the claim should have failed");
+        } catch (RuntimeException expected) {
+            // the database went away as the claim committed
+        }
+        assertEquals(0, claims.inFlight(), "a claim that failed holds nothing");
+        assertEquals(0, claims.renewLeases(), "and renews no lease");
+        assertEquals("sending", status(id("lost")), "the commit went through before the connection broke");
+        DeliveryClaims later = new DeliveryClaims(jdbi, Clock.fixed(Instant.ofEpochMilli(NOW + 120_000), ZoneOffset.UTC),
+                settings(), "a", new RecentMails(0, 0), 10);
+        assertEquals(1, later.releaseExpired(), "the sweep gives it back once its lease ran out");
+        assertEquals(List.of(id("lost")), ids(later.claimDue()));
+    }
+
+    /** H2 connections that commit, then break (as a database going away between the commit and its answer). */
+    private javax.sql.DataSource breakingAfterCommit(java.util.concurrent.atomic.AtomicBoolean broken) {
+        org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
+        h2.setURL(url);
+        h2.setUser("sa");
+        return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    Object result = invoke(h2, method, args);
+                    if (!method.getName().equals("getConnection")) {
+                        return result;
+                    }
+                    java.sql.Connection connection = (java.sql.Connection) result;
+                    return java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {java.sql.Connection.class},
+                            (p, m, a) -> {
+                                Object answer = invoke(connection, m, a);
+                                if (m.getName().equals("commit") && broken.get()) {
+                                    throw new java.sql.SQLException("connection broken", "08006");
+                                }
+                                return answer;
+                            });
+                });
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     private DeliveryClaims claims(String instance, int capacity) {

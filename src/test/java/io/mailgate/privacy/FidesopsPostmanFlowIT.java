@@ -121,6 +121,8 @@ class FidesopsPostmanFlowIT {
         // What Mailgate holds of the subject before they ask: mails the applications sent them.
         String mailToSubject = mail(Map.of("to", List.of("Customer One <" + subject + ">")), "Your " + order + " ships tomorrow");
         mail(Map.of("to", List.of("support@example.org"), "cc", List.of(subject)), "Copy: " + order);
+        // A provider reported a soft bounce of the first one: its event names the subject (as a report leaves it).
+        recordEvent(mailToSubject, subject, "452 4.2.2 <" + subject + ">: mailbox full");
 
         // The access request: code, verification, approval, package, completion notice with its link.
         String access = request("my_primary_policy");
@@ -221,6 +223,23 @@ class FidesopsPostmanFlowIT {
 
     private JsonNode verboseResults(String id) {
         return fides.get("/api/v1/privacy-request?request_id=" + id + "&verbose=True").json().get("items").get(0).get("results");
+    }
+
+    private static void recordEvent(String mailId, String recipient, String detail) throws Exception {
+        TestPostgres server = TestPostgres.server();
+        try (Connection connection = DriverManager.getConnection(server.url(), server.user(), server.password());
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO mail_event (id, mail_id, type, occurred_at, recipient, "
+                     + "detail, bounce, machine, source, source_key, created_at) VALUES (?, ?, 'bounced', ?, ?, ?, 'soft', FALSE, 'dsn', ?, ?)")) {
+            long now = System.currentTimeMillis();
+            insert.setString(1, io.mailgate.platform.Ids.newId(now));
+            insert.setString(2, mailId);
+            insert.setLong(3, now);
+            insert.setString(4, recipient);
+            insert.setString(5, detail);
+            insert.setString(6, "dsn:test:" + mailId);
+            insert.setLong(7, now);
+            insert.executeUpdate();
+        }
     }
 
     /** Whether any text column of any table holds the text, in any case. */
