@@ -3,6 +3,7 @@ package io.mailgate;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
+import io.mailgate.console.ConsoleConfiguration;
 import io.mailgate.deadletter.DeadLetterConfiguration;
 import io.mailgate.feedback.FeedbackConfiguration;
 import io.mailgate.mail.MailConfiguration;
@@ -32,6 +33,7 @@ public class MailgateConfiguration implements CamelConfiguration {
         FeedbackConfiguration feedback = new FeedbackConfiguration(platform, mail, suppressions.list(), providers, deadLetters.store());
         new WebhookConfiguration(platform, security.secretBox(), feedback.feedback(), deadLetters.store());
         new PrivacyConfiguration(platform, security, mail, providers);
+        new ConsoleConfiguration(platform, security, providers);
         platform.announce(providers.describeDefault());
     }
 }

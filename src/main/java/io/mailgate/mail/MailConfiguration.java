@@ -46,6 +46,7 @@ public final class MailConfiguration {
         events = platform.bind(new MailEvents(platform.jdbi(), platform.clock()));
         platform.bind(new MailViews(platform.json(), records, events));
         platform.bind(new TrackingPixel());
+        platform.bind(new MailPreviews(records, templates, platform.json()));
         unsubscribeLinks = platform.bind(new UnsubscribeLinks(secretBox, settings.publicUrl()));
         messages = new MimeMessageBuilder(settings.mailFrom(), settings.delivery().messageIdDomain(), unsubscribeLinks);
         // The send queue in batches: mailgate.queue.consumers sessions take turns (one fills its batch while

@@ -19,6 +19,7 @@ public final class ProviderConfiguration {
 
     private final EmailConfigStore configs;
     private final Settings settings;
+    private ProviderCircuits circuits;
 
     public ProviderConfiguration(Platform platform, SecretBox secretBox, MailConfiguration mail,
                                  io.mailgate.suppression.SuppressionList suppressions) {
@@ -29,7 +30,7 @@ public final class ProviderConfiguration {
         ProviderRoutes routes = new ProviderRoutes(configs, platform.context().getRegistry(),
                 settings.delivery().smtpGreeting());
         platform.context().getPropertiesComponent().addPropertiesSource(routes);
-        ProviderCircuits circuits = platform.bind(new ProviderCircuits(settings.delivery().circuit(), platform.meters(),
+        circuits = platform.bind(new ProviderCircuits(settings.delivery().circuit(), platform.meters(),
                 provider -> LOG.info("Provider {} is up again: {} mail(s) it deferred are due now", provider,
                         mail.claims().wakeDeferredBy(provider))));
         org.apache.camel.health.HealthCheckRegistry.get(platform.context()).register(new ProviderHealthCheck(circuits));
@@ -68,6 +69,38 @@ public final class ProviderConfiguration {
                 .filter(config -> config.type() == type)
                 .orElseThrow(() -> new io.mailgate.platform.http.ApiException(io.mailgate.platform.http.ErrorCode.RESOURCE_UNKNOWN,
                         "No " + type.serviceType() + " email config has this key"));
+    }
+
+    /**
+     * Every email config as an operator looks at it: key, type, priority, enabled, rate limit, whether
+     * its secrets are set (never the secrets) and its circuit (state, last error); then the provider
+     * configured in the file, which delivers when no config is enabled.
+     */
+    public java.util.List<Map<String, Object>> states() {
+        Map<String, Map<String, Object>> circuitStates = circuits.describe();
+        java.util.List<Map<String, Object>> states = new java.util.ArrayList<>();
+        for (EmailConfig config : configs.page(1, 1000)) {
+            Map<String, Object> state = new java.util.LinkedHashMap<>();
+            state.put("key", config.key());
+            state.put("name", config.name());
+            state.put("service_type", config.type().serviceType());
+            state.put("priority", config.priority());
+            state.put("enabled", config.enabled());
+            state.put("rate_limit", config.rateLimit().orElse(null));
+            state.put("secrets_set", config.encryptedSecrets().isPresent() || !config.type().needsSecrets());
+            state.put("usable", config.usable());
+            state.putAll(circuitStates.getOrDefault(config.key(), Map.of("circuit", "closed")));
+            states.add(state);
+        }
+        Map<String, Object> fallback = new java.util.LinkedHashMap<>();
+        fallback.put("key", settings.smtpConfigured() ? "smtp" : "outbox");
+        fallback.put("name", describeDefault());
+        fallback.put("service_type", settings.smtpConfigured() ? "smtp" : "outbox");
+        fallback.put("configured_in", "file");
+        fallback.put("usable", true);
+        fallback.putAll(circuitStates.getOrDefault(settings.smtpConfigured() ? "smtp" : "outbox", Map.of("circuit", "closed")));
+        states.add(fallback);
+        return states;
     }
 
     /** The provider configured in the file, for the start-up log line. */

@@ -14,6 +14,7 @@ public final class SecurityConfiguration {
     private final LoginThrottle throttle;
     private final SecretBox secretBox;
     private final Users users;
+    private final SignIn signIn;
 
     public SecurityConfiguration(Platform platform) {
         Settings settings = platform.settings();
@@ -27,6 +28,12 @@ public final class SecurityConfiguration {
         platform.bind(new TokenEndpoints(clients, tokens, users, throttle, platform.json()));
         platform.bind(new UserEndpoints(users, tokens, throttle, platform.json()));
         secretBox = SecretBox.open(settings.encryptionKey(), settings.dataDir());
+        signIn = new SignIn(users, clients, tokens, throttle);
+    }
+
+    /** Signing in at the operator console. */
+    public SignIn signIn() {
+        return signIn;
     }
 
     /** The counts that slow down guessing and flooding, for the public privacy endpoints too. */

@@ -112,15 +112,8 @@ public class TokenEndpoints {
         String userSubject = LoginThrottle.user(Users.normalize(username));
         String clientSubject = LoginThrottle.client(client.clientId());
         throttle.check(userSubject, clientSubject, address);
-        Users.User user = users.findByUsername(username).orElse(null);
-        boolean valid;
+        Users.User user = users.authenticate(username, password).orElse(null);
         if (user == null) {
-            Passwords.burn(password);
-            valid = false;
-        } else {
-            valid = Passwords.matches(password, user.passwordHash());
-        }
-        if (!valid) {
             throttle.failed(userSubject, clientSubject, address);
             throw oauthError(ErrorCode.AUTHENTICATION_FAILURE, "invalid_grant", "This password email combination is unknown");
         }

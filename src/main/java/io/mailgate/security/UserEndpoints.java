@@ -108,9 +108,8 @@ public class UserEndpoints {
         String subject = LoginThrottle.user(username);
         String address = LoginThrottle.address(remote);
         throttle.check(subject, address);
-        Users.User user = users.findByUsername(username).orElse(null);
-        boolean valid = user != null ? Passwords.matches(password, user.passwordHash()) : burn(password);
-        if (!valid) {
+        Users.User user = users.authenticate(username, password).orElse(null);
+        if (user == null) {
             throttle.failed(subject, address);
             throw new ApiException(ErrorCode.LOGIN_FAILED, "Incorrect username or password.");
         }
@@ -157,11 +156,6 @@ public class UserEndpoints {
             throw unknown(id);
         }
         return users.find(id).orElseThrow(() -> unknown(id));
-    }
-
-    private static boolean burn(String password) {
-        Passwords.burn(password);
-        return false;
     }
 
     private JsonNode object(Object body, Set<String> allowed) {

@@ -64,6 +64,19 @@ public class Users {
                 .bind(0, id).map((rows, context) -> read(rows)).findOne());
     }
 
+    /**
+     * The user with this name and password; empty when either is wrong. An unknown name costs the same
+     * hashing time as a wrong password, so the answer's timing says nothing of which names exist.
+     */
+    public Optional<User> authenticate(String username, String password) {
+        Optional<User> user = findByUsername(username);
+        if (user.isEmpty()) {
+            Passwords.burn(password);
+            return Optional.empty();
+        }
+        return Passwords.matches(password, user.get().passwordHash()) ? user : Optional.empty();
+    }
+
     public Optional<User> findByUsername(String username) {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM api_user WHERE username = ?")
                 .bind(0, normalize(username)).map((rows, context) -> read(rows)).findOne());

@@ -13,7 +13,9 @@ import org.apache.camel.http.base.HttpHeaderFilterStrategy;
 public class ResponseHeaderFilter extends HttpHeaderFilterStrategy {
 
     private static final Set<String> ALLOWED = Set.of(
-            "content-type", "www-authenticate", "cache-control", "pragma", "expires", "location", "retry-after");
+            "content-type", "www-authenticate", "cache-control", "pragma", "expires", "location", "retry-after",
+            // the console's session cookie and the security headers of its pages
+            "set-cookie", "content-security-policy", "x-content-type-options", "referrer-policy", "x-frame-options");
 
     @Override
     public boolean applyFilterToCamelHeaders(String headerName, Object headerValue, Exchange exchange) {
