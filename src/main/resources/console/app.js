@@ -84,6 +84,7 @@ async function api(path, options = {}) {
     const detail = body && (body.message || (typeof body.detail === 'string' ? body.detail : JSON.stringify(body.detail)));
     const error = new Error(detail || `${response.status} ${response.statusText}`);
     error.status = response.status;
+    error.body = body;
     throw error;
   }
   return body;
@@ -481,6 +482,235 @@ async function suppressionsPage(params) {
   }
 }
 
+// ---- templates and localizations ------------------------------------------------------------------
+
+async function templatesPage() {
+  const view = container('Templates', 'templates');
+  const page = await api('/templates/v2/?limit(50)&sort(+name)');
+  fill(view,
+    can('template:create_or_update') ? h('p', {}, h('a', { href: '#/templates/new' }, 'New template')) : null,
+    page.data.length ? h('div', { class: 'panel' }, h('table', {},
+      h('thead', {}, h('tr', {}, ['Name', 'Description', 'Outputs', 'Updated'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, page.data.map((template) => h('tr', {},
+        h('td', {}, h('a', { href: `#/templates/${encodeURIComponent(template.name)}` }, template.name)),
+        h('td', { class: 'wrap' }, template.description || ''),
+        h('td', {}, Object.keys(template.outputs || {}).join(', ')),
+        h('td', {}, when(template.update_timestamp)))))))
+      : empty('No template yet.'));
+}
+
+/** Sample values for a template's declared inputs, by type, so that a preview renders at once. */
+function sample(schema) {
+  switch (schema && schema.type) {
+    case 'number': return 42;
+    case 'boolean': return true;
+    case 'array': return [sample(schema.items)];
+    case 'object': return Object.fromEntries(Object.entries(schema.properties || {}).map(([name, inner]) => [name, sample(inner)]));
+    default: return 'Sample';
+  }
+}
+
+async function languages() {
+  const found = new Set(['EN']);
+  for (let offset = 0; offset < 500; offset += 50) {
+    const page = await api(`/localizations/v1/?limit(50,${offset})`);
+    page.data.forEach((localization) => Object.keys(localization.text || {}).forEach((language) => found.add(language)));
+    if (page.data.length < 50) break;
+  }
+  return [...found].sort();
+}
+
+async function templatePage(name) {
+  const isNew = name === 'new';
+  const view = container(isNew ? 'New template' : `Template ${name}`, 'the template');
+  const template = isNew ? { name: '', description: '', inputs: {}, outputs: { subject: '', body: '', text: '' } }
+    : await api(`/templates/v2/${encodeURIComponent(name)}`);
+  const known = await languages();
+  const editable = can('template:create_or_update') && !template.built_in;
+
+  const nameInput = h('input', { id: 't-name', value: template.name, disabled: !isNew, required: true });
+  const description = h('input', { id: 't-description', value: template.description || '', disabled: !editable });
+  const inputs = h('textarea', { id: 't-inputs', rows: '5', disabled: !editable, spellcheck: 'false' },
+    JSON.stringify(template.inputs || {}, null, 2));
+  const outputs = new Map();
+  const outputList = h('div', {});
+  const addOutput = (key, value) => {
+    const area = h('textarea', { id: `t-output-${key}`, rows: key === 'body' ? '10' : '3', disabled: !editable, spellcheck: 'false',
+      'aria-describedby': `t-error-${key}` }, value);
+    const error = h('p', { id: `t-error-${key}`, class: 'error', role: 'alert', hidden: true });
+    outputs.set(key, { area, error });
+    area.addEventListener('input', schedule);
+    outputList.append(h('label', { for: `t-output-${key}` }, `Output ${key}`), area, error);
+  };
+  Object.entries(template.outputs || {}).forEach(([key, value]) => addOutput(key, value));
+  const newOutput = h('input', { id: 't-new-output', pattern: '[a-z_]+' });
+  const language = h('select', { id: 't-language' }, known.map((code) => h('option', { value: code }, code)));
+  const sampleInputs = h('textarea', { id: 't-sample', rows: '6', spellcheck: 'false' },
+    JSON.stringify(Object.fromEntries(Object.entries(template.inputs || {}).filter(([key]) => key !== 'tracking_hash')
+      .map(([key, schema]) => [key, sample(schema)])), null, 2));
+  const previewError = h('div', { 'aria-live': 'polite' });
+  const subject = h('p', { class: 'subject' });
+  const frame = h('iframe', { class: 'preview', sandbox: '', title: 'The rendered body of the template' });
+  const text = h('pre', { class: 'text' });
+  const saved = h('p', { role: 'status' });
+
+  let timer;
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(preview, 400);
+  }
+
+  function draft() {
+    const body = { name: nameInput.value, inputs: JSON.parse(inputs.value || '{}'), outputs: {} };
+    if (description.value) body.description = description.value;
+    for (const [key, { area }] of outputs) body.outputs[key] = area.value;
+    return body;
+  }
+
+  function showErrors(error) {
+    for (const { area, error: box } of outputs.values()) {
+      area.removeAttribute('aria-invalid');
+      box.hidden = true;
+      box.textContent = '';
+    }
+    previewError.replaceChildren();
+    if (!error) return;
+    const place = error.body && error.body.syntaxError;
+    if (place && outputs.has(place.output)) {
+      const { area, error: box } = outputs.get(place.output);
+      area.setAttribute('aria-invalid', 'true');
+      box.hidden = false;
+      box.textContent = `Line ${place.line}, column ${place.column}: ${place.message}`;
+    } else {
+      previewError.replaceChildren(failure(error));
+    }
+  }
+
+  async function preview() {
+    let body;
+    try {
+      body = { template: draft(), language: language.value, inputs: JSON.parse(sampleInputs.value || '{}') };
+    } catch (e) {
+      showErrors(new Error(`Not JSON: ${e.message}`));
+      return;
+    }
+    try {
+      const answer = await api('/console/api/templates/preview', { method: 'POST', json: body });
+      showErrors(null);
+      subject.textContent = answer.outputs.subject ? `Subject: ${answer.outputs.subject}` : '';
+      text.textContent = answer.outputs.text || '';
+      frame.src = `/console/api/previews/${answer.preview_id}`;
+    } catch (e) {
+      showErrors(e);
+    }
+  }
+
+  const save = h('button', { class: 'primary', type: 'submit', disabled: !editable }, 'Save');
+  const form = h('form', { class: 'stack wide', onsubmit: async (event) => {
+    event.preventDefault();
+    save.disabled = true;
+    save.textContent = 'Saving…';
+    saved.textContent = '';
+    try {
+      const body = draft();
+      if (isNew) {
+        await api('/templates/v2/', { method: 'POST', json: body });
+        location.hash = `#/templates/${encodeURIComponent(body.name)}`;
+      } else {
+        delete body.name;
+        await api(`/templates/v2/${encodeURIComponent(template.id)}`, { method: 'PUT', json: body });
+        showErrors(null);
+        saved.textContent = 'Saved.';
+      }
+    } catch (e) {
+      showErrors(e);
+    } finally {
+      save.disabled = !editable;
+      save.textContent = 'Save';
+    }
+  } },
+  h('label', { for: 't-name' }, 'Name'), nameInput,
+  h('label', { for: 't-description' }, 'Description'), description,
+  h('label', { for: 't-inputs' }, 'Inputs (JSON: name → {"type"})'), inputs,
+  outputList,
+  editable ? h('div', { class: 'row' }, h('label', { for: 't-new-output' }, 'New output', newOutput),
+    h('button', { type: 'button', onclick: () => {
+      if (/^[a-z_]+$/.test(newOutput.value) && !outputs.has(newOutput.value)) {
+        addOutput(newOutput.value, '');
+        newOutput.value = '';
+      }
+    } }, 'Add output')) : null,
+  h('div', {}, save), saved);
+  for (const control of [description, inputs, language, sampleInputs]) control.addEventListener('input', schedule);
+  language.addEventListener('change', schedule);
+  fill(view,
+    h('p', {}, h('a', { href: '#/templates' }, '← Templates')),
+    template.built_in ? h('p', { role: 'note' }, 'A built-in notice: save a template of the same name to replace it.') : null,
+    h('div', { class: 'split' },
+      h('section', { 'aria-label': 'Template' }, form),
+      h('section', { 'aria-labelledby': 'preview-title' },
+        h('h2', { id: 'preview-title' }, 'Preview'),
+        h('div', { class: 'row' }, h('label', { for: 't-language' }, 'Language', language)),
+        h('label', { for: 't-sample' }, 'Sample inputs (JSON)'), sampleInputs,
+        previewError, subject, frame, h('h3', {}, 'Text'), text)));
+  if (!isNew) preview();
+}
+
+async function localizationsPage() {
+  const view = container('Localizations', 'localizations');
+  const all = [];
+  for (let offset = 0; offset < 1000; offset += 50) {
+    const page = await api(`/localizations/v1/?limit(50,${offset})&sort(+key)`);
+    all.push(...page.data);
+    if (page.data.length < 50) break;
+  }
+  if (!all.length) {
+    fill(view, empty('No localization yet.'));
+    return;
+  }
+  const codes = [...new Set(all.flatMap((l) => Object.keys(l.text || {})))].sort();
+  const missing = all.reduce((count, l) => count + codes.filter((code) => !(l.text || {})[code]).length, 0);
+  fill(view,
+    h('p', {}, `${all.length} keys in ${codes.length} languages; ${missing} translations missing (EN stands in for them).`),
+    h('div', { class: 'panel' }, h('table', {},
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Key'), codes.map((code) => h('th', { scope: 'col' }, code)))),
+      h('tbody', {}, all.map((l) => h('tr', {}, h('th', { scope: 'row' }, l.key),
+        codes.map((code) => (l.text || {})[code] ? h('td', { class: 'wrap' }, l.text[code])
+          : h('td', { class: 'missing' }, h('span', { class: 'badge missing' }, 'missing')))))))));
+}
+
+// ---- privacy requests ------------------------------------------------------------------------------
+
+async function privacyPage() {
+  const view = container('Privacy requests', 'privacy requests');
+  const page = await api('/api/v1/privacy-request?size=50');
+  if (!page.items.length) {
+    fill(view, empty('No privacy request.'));
+    return;
+  }
+  const review = async (id, action) => {
+    const body = { request_ids: [id] };
+    if (action === 'deny') body.reason = 'Denied from the console';
+    try {
+      const answer = await api(`/api/v1/privacy-request/administrate/${action}`, { method: 'PATCH', json: body });
+      say(answer.failed && answer.failed.length ? answer.failed[0].message : `Request ${id}: ${action === 'approve' ? 'approved' : 'denied'}.`);
+      route();
+    } catch (e) {
+      say(e.message);
+    }
+  };
+  fill(view, h('div', { class: 'panel' }, h('table', {},
+    h('thead', {}, h('tr', {}, ['Created', 'Request', 'Policy', 'Status', ''].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, page.items.map((request) => h('tr', {},
+      h('td', {}, when(request.created_at)),
+      h('td', { class: 'wrap' }, request.id),
+      h('td', {}, request.policy ? request.policy.key || request.policy.name || '' : ''),
+      h('td', {}, badge(request.status)),
+      h('td', {}, request.status === 'pending' && can('privacy-request:review') ? [
+        h('button', { type: 'button', onclick: () => review(request.id, 'approve') }, 'Approve'), ' ',
+        h('button', { type: 'button', class: 'danger', onclick: () => review(request.id, 'deny') }, 'Deny')] : '')))))));
+}
+
 // ---- routing ---------------------------------------------------------------------------------------
 
 const pages = [
@@ -490,6 +720,10 @@ const pages = [
   [/^#\/mails(?:\?(.*))?$/, (m) => mailsPage(new URLSearchParams(m[1] || ''))],
   [/^#\/dead-letters(?:\?(.*))?$/, (m) => deadLettersPage(new URLSearchParams(m[1] || ''))],
   [/^#\/suppressions(?:\?(.*))?$/, (m) => suppressionsPage(new URLSearchParams(m[1] || ''))],
+  [/^#\/templates$/, () => templatesPage()],
+  [/^#\/templates\/(.+)$/, (m) => templatePage(decodeURIComponent(m[1]))],
+  [/^#\/localizations$/, () => localizationsPage()],
+  [/^#\/privacy$/, () => privacyPage()],
 ];
 
 let generation = 0;

@@ -193,3 +193,58 @@ test('a user without a scope neither sees nor does what needs it', async () => {
   assert.equal(replay, 403, 'replaying needs deadletter:replay');
   await context.close();
 });
+
+test('an operator edits a template: a syntax error is shown in place, the preview follows each edit and language', async () => {
+  const suffix = Date.now();
+  const key = `console_greeting_${suffix}`;
+  assert.equal((await api('/localizations/v1/', { method: 'POST', json: { localizations: [
+    { key, text: { EN: 'Hello {{name}}', NL: 'Hallo {{name}}' } },
+    { key: `${key}_only_en`, text: { EN: 'Only in English' } }] } })).status, 200);
+  const name = `console-welcome-${suffix}`;
+  const created = await api('/templates/v2/', { method: 'POST', json: { name, inputs: { first_name: { type: 'string' } },
+    outputs: { subject: `{{t '${key}' name=@inputs.first_name}}`, body: '<p>Welcome, {{@inputs.first_name}}</p>', text: 'Welcome' } } });
+  assert.equal(created.status, 200, JSON.stringify(created.body));
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  const page = await context.newPage();
+  await signIn(page, process.env.MG_USER, process.env.MG_PASSWORD);
+  await page.getByRole('link', { name: 'Templates' }).click();
+  await page.getByRole('link', { name }).click();
+  const preview = page.frameLocator('iframe.preview');
+  await preview.getByText('Welcome, Sample').waitFor();
+  await page.getByText('Subject: Hello Sample').waitFor();
+  await page.getByLabel('Language').selectOption('NL');
+  await page.getByText('Subject: Hallo Sample').waitFor();
+
+  const body = page.getByLabel('Output body');
+  await body.fill('<p>Goodbye, {{@inputs.first_name}}</p>');
+  await preview.getByText('Goodbye, Sample').waitFor();
+  await body.fill('<p>{{#if @inputs.first_name}}Unclosed</p>');
+  const error = page.locator('#t-error-body');
+  await error.waitFor();
+  assert.match(await error.textContent(), /Line \d+, column \d+/);
+  assert.equal(await body.getAttribute('aria-invalid'), 'true');
+  await accessible(page, 'template with an error');
+  await body.fill('<p>Goodbye again, {{@inputs.first_name}}</p>');
+  await preview.getByText('Goodbye again, Sample').waitFor();
+  await error.waitFor({ state: 'hidden' });
+  assert.equal(await body.getAttribute('aria-invalid'), null, 'the error is gone once fixed');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Saved.').waitFor();
+  assert.equal((await api(`/templates/v2/${name}`)).body.outputs.body, '<p>Goodbye again, {{@inputs.first_name}}</p>');
+  await accessible(page, 'template');
+  await page.screenshot({ path: `${shots}/template.png`, fullPage: true });
+
+  await page.getByRole('link', { name: 'Localizations' }).click();
+  const row = page.locator('tr', { has: page.getByRole('rowheader', { name: `${key}_only_en` }) });
+  await row.waitFor();
+  assert.match(await row.textContent(), /missing/);
+  await accessible(page, 'localizations');
+  await page.screenshot({ path: `${shots}/localizations.png`, fullPage: true });
+
+  await page.getByRole('link', { name: 'Privacy' }).click();
+  await page.getByRole('heading', { name: 'Privacy requests' }).waitFor();
+  await page.locator('main .empty, main table').first().waitFor();
+  await accessible(page, 'privacy requests');
+  await context.close();
+});

@@ -11,6 +11,7 @@ public final class ConsoleConfiguration {
         ConsoleCookies cookies = platform.bind(new ConsoleCookies(security.secretBox(), platform.settings().publicUrl()));
         platform.bind(new ConsoleSessions(platform.json(), security.signIn(), cookies));
         platform.bind(new ConsoleAssets());
+        platform.bind(new ConsolePreviews(platform.json(), platform.clock()));
         platform.bind(new ConsoleOverview(platform.jdbi(), platform.json(), providers::states, platform.clock()));
     }
 }

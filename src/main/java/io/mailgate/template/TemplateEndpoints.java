@@ -29,6 +29,7 @@ public class TemplateEndpoints {
             "creation_timestamp", new Field.Column("m.creation_timestamp", true),
             "update_timestamp", new Field.Column("m.update_timestamp", true)), "m.id");
     private static final Set<String> RESOLVE_FIELDS = Set.of("language", "timeZone", "time_zone", "inputs");
+    private static final Set<String> PREVIEW_FIELDS = Set.of("template", "language", "timeZone", "time_zone", "inputs");
 
     private final Json json;
     private final TemplateStore store;
@@ -73,9 +74,33 @@ public class TemplateEndpoints {
     /** POST /{idOrName}/resolve {"language","timeZone","inputs"} → one rendered string per output. */
     public String resolve(String idOrName, Object body) {
         JsonNode root = Bodies.text(body).isBlank() ? json.mapper().createObjectNode() : Bodies.jsonObject(json.mapper(), body);
+        Options options = options(root, RESOLVE_FIELDS);
+        return json.write(templates.resolve(idOrName, options.language(), options.timeZone(), options.inputs()).outputs());
+    }
+
+    /**
+     * A template being edited, rendered without saving it (the console's live preview):
+     * {"template": {a create body}, "language", "timeZone", "inputs"} → one rendered string per output.
+     * The template is checked as a save checks it (syntax errors are 400 code 1004, with their place).
+     */
+    public Map<String, String> preview(Object body) {
+        JsonNode root = Bodies.jsonObject(json.mapper(), body);
+        Options options = options(root, PREVIEW_FIELDS);
+        JsonNode template = root.path("template");
+        if (!template.isObject()) {
+            throw ApiException.fieldFormat("template", "template must be an object: the template as it would be saved");
+        }
+        TemplateDraft draft = requests.create(template.toString());
+        return templates.renderDraft(draft, options.language(), options.timeZone(), options.inputs()).outputs();
+    }
+
+    private record Options(String language, String timeZone, JsonNode inputs) {
+    }
+
+    private Options options(JsonNode root, Set<String> fields) {
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            if (!RESOLVE_FIELDS.contains(name)) {
+            if (!fields.contains(name)) {
                 throw new ApiException(ErrorCode.BODY_FORMAT, "Unknown field " + name);
             }
         }
@@ -94,7 +119,7 @@ public class TemplateEndpoints {
         } else if (!inputs.isObject()) {
             throw ApiException.fieldFormat("inputs", "inputs must be an object");
         }
-        return json.write(templates.resolve(idOrName, language, timeZone, inputs).outputs());
+        return new Options(language, timeZone, inputs);
     }
 
     static Map<String, Object> view(Template template) {

@@ -54,8 +54,18 @@ public class TemplateRenderer {
 
     /** One rendered string per output. */
     public Map<String, String> render(Template template, Localized localized, String lang, String timeZone, JsonNode inputs) {
+        return render(template, cache.computeIfAbsent(template.cacheKey(), key -> compile(template.outputs())), localized, lang,
+                timeZone, inputs);
+    }
+
+    /** The same for a template being edited: compiled for this rendering only, never cached. */
+    public Map<String, String> renderDraft(Template template, Localized localized, String lang, String timeZone, JsonNode inputs) {
+        return render(template, compile(template.outputs()), localized, lang, timeZone, inputs);
+    }
+
+    private Map<String, String> render(Template template, Map<String, TemplateLanguage.Compiled> compiled, Localized localized,
+                                       String lang, String timeZone, JsonNode inputs) {
         InputSchema.validateAll(template.inputs(), inputs);
-        Map<String, TemplateLanguage.Compiled> compiled = cache.computeIfAbsent(template.cacheKey(), key -> compile(template.outputs()));
         Object model = JsValues.fromJson(inputs);
         TemplateLanguage.Rendering rendering = new TemplateLanguage.Rendering(lang, timeZone == null ? "UTC" : timeZone,
                 publicUrl, localized);

@@ -71,6 +71,14 @@ public class Templates {
                 renderer.render(found.template(), found.localized(), lang, timeZone, inputs));
     }
 
+    /** Renders a template that is not stored - a draft being edited - with the stored localizations. */
+    public Resolved renderDraft(TemplateDraft draft, String language, String timeZone, JsonNode inputs) {
+        Template template = new Template(null, draft.name(), draft.description(), draft.inputs(), draft.outputs(), 0, 0, null);
+        Localized localized = new Localized(localizations.texts(draft.localizationKeys()), localizations::text);
+        String lang = language == null ? Translations.FALLBACK_LANGUAGE : language;
+        return new Resolved(null, draft.name(), renderer.renderDraft(template, localized, lang, timeZone, inputs));
+    }
+
     public Resolved resolve(String idOrName, String language, String timeZone, JsonNode inputs) {
         return render(lookUp(idOrName, language), language, timeZone, inputs);
     }

@@ -89,7 +89,7 @@ class ConsoleBrowserIT {
         }
         System.out.println(output);
         assertEquals(0, node.exitValue(), "The console's browser tests failed:\n" + output);
-        assertTrue(output.contains("pass 3"), output);
+        assertTrue(output.contains("pass 4"), output);
     }
 
     /** An API user with these scopes, made through the fidesops user API. */
