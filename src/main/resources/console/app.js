@@ -230,30 +230,58 @@ function chart(hours) {
   return svg;
 }
 
-function providersTable(providers) {
+function providersTable(providers, testAddress = null) {
   if (!providers.length) return empty('No provider.');
+  const test = async (provider, cell, button) => {
+    if (!testAddress.value || !testAddress.checkValidity()) {
+      cell.textContent = 'Give the address to send the test mail to first.';
+      testAddress.focus();
+      return;
+    }
+    button.disabled = true;
+    cell.textContent = 'Sending…';
+    try {
+      const answer = await api(`/console/api/providers/${encodeURIComponent(provider.key)}/test`, { method: 'POST',
+        json: { to: testAddress.value } });
+      cell.textContent = answer.sent ? `Sent (${answer.provider_message_id || 'no message id'})` : `Failed: ${answer.error}`;
+    } catch (e) {
+      cell.textContent = `Failed: ${e.message}`;
+    } finally {
+      button.disabled = false;
+    }
+  };
+  const columns = ['Provider', 'Type', 'Priority', 'Enabled', 'Rate limit', 'Secrets', 'Circuit', 'Sent, last hour', 'Last error'];
+  if (testAddress) columns.push('Test');
   return h('div', { class: 'panel' }, h('table', {},
     h('caption', { class: 'skip' }, 'Providers'),
-    h('thead', {}, h('tr', {}, ['Provider', 'Type', 'Priority', 'Enabled', 'Rate limit', 'Secrets', 'Circuit', 'Last error']
-      .map((title) => h('th', { scope: 'col' }, title)))),
-    h('tbody', {}, providers.map((p) => h('tr', {},
-      h('td', {}, p.key, p.configured_in ? ' (configuration file)' : ''),
-      h('td', {}, p.service_type),
-      h('td', {}, p.priority ?? '–'),
-      h('td', {}, p.enabled === undefined ? 'yes' : (p.enabled ? 'yes' : 'no')),
-      h('td', {}, p.rate_limit ? `${p.rate_limit}/s` : 'none'),
-      h('td', {}, p.secrets_set === undefined ? '–' : (p.secrets_set ? 'set' : 'missing')),
-      h('td', {}, badge(p.circuit || 'closed')),
-      h('td', { class: 'wrap' }, p.last_error ? `${p.last_error} (${when(p.last_error_at)})` : ''))))));
+    h('thead', {}, h('tr', {}, columns.map((title) => h('th', { scope: 'col' }, title)))),
+    h('tbody', {}, providers.map((p) => {
+      const outcome = h('span', { 'aria-live': 'polite' });
+      const button = h('button', { type: 'button', 'aria-label': `Send test mail through ${p.key}` }, 'Send test mail');
+      button.addEventListener('click', () => test(p, outcome, button));
+      return h('tr', {},
+        h('td', {}, p.key, p.configured_in ? ' (configuration file)' : ''),
+        h('td', {}, p.service_type),
+        h('td', {}, p.priority ?? '–'),
+        h('td', {}, p.enabled === undefined ? 'yes' : (p.enabled ? 'yes' : 'no')),
+        h('td', {}, p.rate_limit ? `${p.rate_limit}/s` : 'none'),
+        h('td', {}, p.secrets_set === undefined ? '–' : (p.secrets_set ? 'set' : 'missing')),
+        h('td', {}, badge(p.circuit || 'closed')),
+        h('td', {}, String(p.sent_last_hour ?? 0), p.failover ? [' ', badge('failover')] : ''),
+        h('td', { class: 'wrap' }, p.last_error ? `${p.last_error} (${when(p.last_error_at)})` : ''),
+        testAddress ? h('td', {}, p.usable ? [button, ' ', outcome] : 'needs its secrets') : null);
+    }))));
 }
 
 async function providersPage() {
   const view = container('Providers', 'the providers');
   const data = await api('/console/api/overview');
-  fill(view, 
+  const address = h('input', { id: 'test-address', type: 'email', autocomplete: 'email' });
+  fill(view,
     h('p', {}, 'Mail goes to the enabled providers in priority order, failing over to the next; the provider of the ' +
       'configuration file delivers when none is enabled. Secrets are never shown.'),
-    providersTable(data.providers));
+    can('mail:send') ? h('div', { class: 'row' }, h('label', { for: 'test-address' }, 'Send test mails to', address)) : null,
+    providersTable(data.providers, can('mail:send') ? address : null));
 }
 
 // ---- mails -----------------------------------------------------------------------------------------
@@ -370,6 +398,13 @@ async function mailPage(id) {
       h('section', { 'aria-label': 'Text part' }, h('h3', {}, 'Text'), h('pre', { class: 'text' }, parts.text || '(none)'))));
 }
 
+/** The first line or so of a payload: enough to recognise it, not the whole message. */
+function summary(payload) {
+  if (!payload) return '';
+  const flat = String(payload).replace(/\s+/g, ' ');
+  return flat.length > 100 ? `${flat.slice(0, 100)}…` : flat;
+}
+
 // ---- dead letters ----------------------------------------------------------------------------------
 
 async function deadLettersPage(params) {
@@ -414,8 +449,8 @@ async function deadLettersPage(params) {
       say(`${chosen.length} dead letter(s) replayed.`);
     } }, 'Replay selected');
     results.replaceChildren(h('div', { class: 'panel' }, h('table', {},
-      h('thead', {}, h('tr', {}, ['', 'When', 'Source', 'Reason', 'Mail', 'Replays', 'Outcome']
-        .map((title, i) => h('th', { scope: 'col', class: i === 5 ? 'opt' : null }, title)))),
+      h('thead', {}, h('tr', {}, ['', 'When', 'Source', 'Reason', 'Payload', 'Mail', 'Replays', 'Outcome']
+        .map((title, i) => h('th', { scope: 'col', class: i === 4 || i === 6 ? 'opt' : null }, title)))),
       h('tbody', {}, page.items.map((letter) => {
         const box = h('input', { type: 'checkbox', value: letter.id, 'aria-label': `Choose dead letter ${letter.id}` });
         boxes.push(box);
@@ -423,6 +458,7 @@ async function deadLettersPage(params) {
         outcome.set(letter.id, cell);
         return h('tr', {}, h('td', {}, box), h('td', {}, when(letter.created_at)), h('td', {}, letter.source),
           h('td', { class: 'wrap' }, letter.reason),
+          h('td', { class: 'wrap opt' }, summary(letter.payload)),
           h('td', {}, letter.mail_id ? h('a', { href: `#/mails/${letter.mail_id}` }, letter.mail_id) : ''),
           h('td', { class: 'opt' }, letter.replay_count), cell);
       })))), h('p', {}, replay));

@@ -159,6 +159,9 @@ test('an operator signs in, finds a mail by recipient, previews it, replays its 
 
   await page.getByRole('link', { name: 'Providers' }).click();
   await page.getByRole('heading', { name: 'Providers' }).waitFor();
+  await page.getByLabel('Send test mails to').fill('provider-test@example.com');
+  await page.getByRole('button', { name: 'Send test mail through smtp' }).click();
+  await page.getByText(/^Sent \(/).waitFor();
   await accessible(page, 'providers');
   await page.screenshot({ path: `${shots}/providers.png`, fullPage: true });
 

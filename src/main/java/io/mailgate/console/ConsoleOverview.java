@@ -47,7 +47,24 @@ public class ConsoleOverview {
             answer.put("dead_letters_waiting", handle.createQuery("SELECT COUNT(*) FROM dead_letter WHERE replay_count = 0")
                     .mapTo(Long.class).one());
         });
-        answer.put("providers", providers.get());
+        List<Map<String, Object>> states = providers.get();
+        Map<String, Long> sent = jdbi.withHandle(handle -> {
+            Map<String, Long> byProvider = new LinkedHashMap<>();
+            handle.createQuery("SELECT provider, COUNT(*) AS n FROM mail WHERE status = 'sent' AND update_timestamp >= ? "
+                            + "AND provider IS NOT NULL GROUP BY provider").bind(0, now - HOUR)
+                    .map((rows, context) -> Map.entry(rows.getString("provider"), rows.getLong("n")))
+                    .forEach(entry -> byProvider.put(entry.getKey(), entry.getValue()));
+            return byProvider;
+        });
+        // Failover is in use when mails went out through a provider other than the first one that may deliver.
+        String first = states.stream().filter(state -> Boolean.TRUE.equals(state.get("usable")) && !Boolean.FALSE.equals(state.get("enabled")))
+                .map(state -> String.valueOf(state.get("key"))).findFirst().orElse(null);
+        for (Map<String, Object> state : states) {
+            long count = sent.getOrDefault(String.valueOf(state.get("key")), 0L);
+            state.put("sent_last_hour", count);
+            state.put("failover", count > 0 && first != null && !first.equals(state.get("key")));
+        }
+        answer.put("providers", states);
         answer.put("at", now);
         return json.write(answer);
     }

@@ -44,6 +44,11 @@ public class MimeMessageBuilder {
         this.messageIdDomain = messageIdDomain == null ? "" : messageIdDomain.trim();
     }
 
+    /** The sender of mails that name none. */
+    public String defaultFrom() {
+        return defaultFrom;
+    }
+
     /** The sender as the provider sends it. */
     public String from(Mail mail, String providerFromAddress) {
         return providerFromAddress != null && mail.from().equals(defaultFrom) ? providerFromAddress : mail.from();

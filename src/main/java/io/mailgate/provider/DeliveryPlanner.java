@@ -3,6 +3,7 @@ package io.mailgate.provider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
@@ -54,6 +55,38 @@ public class DeliveryPlanner {
         this.messages = messages;
         this.circuits = circuits;
         this.suppressions = suppressions;
+    }
+
+    /** The provider of an email config that can deliver (enabled or not), or of the configuration file by its key. */
+    Optional<Provider> provider(String key) {
+        if (key != null && key.equals(fallback.key())) {
+            return Optional.of(fallback);
+        }
+        return (key == null || key.length() > 255 ? Optional.<EmailConfig>empty() : store.find(key))
+                .filter(config -> !config.type().needsSecrets() || config.encryptedSecrets().isPresent())
+                .map(config -> {
+                    routes.prepare(config);
+                    String endpoint = "kamelet:" + config.type().kamelet() + "/" + config.routeId();
+                    ensureStarted(endpoint, config.routeId());
+                    return new Provider(config.key(), endpoint, config.rateLimit().orElse(Provider.UNLIMITED), config.detail("from_address"));
+                });
+    }
+
+    /** The sender of mails that name none. */
+    String defaultFrom() {
+        return messages.defaultFrom();
+    }
+
+    /**
+     * The message one provider sends for a mail (its sender, its return path), to every recipient. Over
+     * SMTP the bounces come back to the return path: one that names the mail (SES and Mailgun report theirs).
+     */
+    EnvelopedMessage messageFor(OutboundMail outbound, Provider provider) throws MessagingException {
+        EnvelopedMessage message = messages.build(outbound, provider.fromAddress());
+        String returnPath = !bounceAddress.isEmpty() && provider.smtp()
+                ? io.mailgate.feedback.Verp.address(bounceAddress, outbound.mail().id()) : message.getEnvelopeFrom();
+        message.setEnvelope(returnPath, message.getEnvelopeTo());
+        return message;
     }
 
     /** The delivery of a claimed mail, with the providers it may go through. */
@@ -126,11 +159,8 @@ public class DeliveryPlanner {
      */
     public EnvelopedMessage message(@ExchangeProperty(Delivery.PROPERTY) Delivery delivery) throws MessagingException {
         if (delivery.message() == null) {
-            EnvelopedMessage message = messages.build(delivery.outbound(), delivery.current().fromAddress());
-            // Over SMTP the bounces come back to the return path: one that names the mail (SES and Mailgun report theirs).
-            String returnPath = !bounceAddress.isEmpty() && delivery.current().smtp()
-                    ? io.mailgate.feedback.Verp.address(bounceAddress, delivery.outbound().mail().id()) : message.getEnvelopeFrom();
-            message.setEnvelope(returnPath, delivery.envelopeTo());
+            EnvelopedMessage message = messageFor(delivery.outbound(), delivery.current());
+            message.setEnvelope(message.getEnvelopeFrom(), delivery.envelopeTo());
             delivery.message(message);
         }
         return delivery.message();

@@ -35,8 +35,9 @@ public final class ProviderConfiguration {
                         mail.claims().wakeDeferredBy(provider))));
         org.apache.camel.health.HealthCheckRegistry.get(platform.context()).register(new ProviderHealthCheck(circuits));
         platform.bind(new ProviderRateLimits(platform.jdbi(), platform.clock()));
-        platform.bind(new DeliveryPlanner(platform.context(), configs, routes, fallback(routes), mail.messages(), circuits,
-                suppressions, settings.feedback().bounceAddress()));
+        DeliveryPlanner planner = platform.bind(new DeliveryPlanner(platform.context(), configs, routes, fallback(routes), mail.messages(),
+                circuits, suppressions, settings.feedback().bounceAddress()));
+        platform.bind(new ProviderTests(platform.context(), planner, platform.json(), platform.clock()));
     }
 
     /** Whether mail can leave the machine: an SMTP host is set, or a usable email config delivers elsewhere than an outbox. */
