@@ -384,6 +384,8 @@ async function mailPage(id) {
       h('thead', {}, h('tr', {}, ['Address', 'Answer', 'For good'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, mail.refused_recipients.map((r) => h('tr', {}, h('td', {}, r.address),
         h('td', { class: 'wrap' }, `${r.code} ${r.response}`), h('td', {}, r.permanent ? 'yes' : 'no'))))))] : [],
+    h('h2', {}, 'History'),
+    h('ol', { class: 'history' }, history(mail).map(([at, what]) => h('li', {}, h('time', {}, when(at)), ' ', what))),
     h('h2', {}, 'Events'),
     events.length ? h('div', { class: 'panel' }, h('table', {},
       h('thead', {}, h('tr', {}, ['When', 'Event', 'Recipient', 'Detail', 'Source'].map((t) => h('th', { scope: 'col' }, t)))),
@@ -403,6 +405,29 @@ function summary(payload) {
   if (!payload) return '';
   const flat = String(payload).replace(/\s+/g, ' ');
   return flat.length > 100 ? `${flat.slice(0, 100)}…` : flat;
+}
+
+/** What is known of a mail's path, oldest first: accepted, its attempts, where it stands or how it ended. */
+function history(mail) {
+  const steps = [[mail.creation_timestamp, 'Accepted and queued']];
+  if (mail.attempts > 0) {
+    steps.push([null, `${mail.attempts} delivery attempt${mail.attempts === 1 ? '' : 's'} made`]);
+  }
+  if (mail.status === 'queued' && mail.next_attempt_timestamp) {
+    steps.push([mail.update_timestamp, `Deferred${mail.last_error ? `: ${mail.last_error}` : ''}; next attempt ${when(mail.next_attempt_timestamp)}`]);
+  } else if (mail.status === 'sending') {
+    steps.push([mail.update_timestamp, 'Being delivered now']);
+  } else if (mail.status === 'sent') {
+    steps.push([mail.update_timestamp, `Sent${mail.provider ? ` through ${mail.provider}` : ''}`]);
+  } else if (mail.status === 'failed') {
+    steps.push([mail.update_timestamp, `Failed${mail.failure_reason ? `: ${mail.failure_reason}` : ''}`]);
+  } else if (mail.status === 'suppressed') {
+    steps.push([mail.update_timestamp, `Suppressed: no recipient may be mailed${mail.failure_reason ? ` (${mail.failure_reason})` : ''}`]);
+  }
+  for (const event of mail.events || []) {
+    steps.push([event.timestamp, `${event.type}${event.bounce ? ` (${event.bounce})` : ''}${event.recipient ? ` — ${event.recipient}` : ''}`]);
+  }
+  return steps;
 }
 
 // ---- dead letters ----------------------------------------------------------------------------------

@@ -117,6 +117,7 @@ test('an operator signs in, finds a mail by recipient, previews it, replays its 
   assert.equal(await frame.getAttribute('sandbox'), '', 'the preview runs no script');
   await page.frameLocator('iframe.preview').getByText('Hello from the console test').waitFor();
   assert.match(await page.locator('pre.text').textContent(), /Hello from the console test/);
+  await page.locator('ol.history').getByText('Sent through smtp').waitFor();
   await accessible(page, 'mail');
   await page.screenshot({ path: `${shots}/mail.png`, fullPage: true });
   await page.getByRole('link', { name: '← Mails' }).click();

@@ -46,6 +46,20 @@ public class SuppressionList {
         return found;
     }
 
+    /** Of these addresses, every suppression on the lists of these clients or the global one: for a batch of mails at once. */
+    public List<Suppression> matchingAny(Collection<String> clientIds, Collection<String> addresses) {
+        if (addresses.isEmpty()) {
+            return List.of();
+        }
+        List<String> clients = new java.util.ArrayList<>(new java.util.LinkedHashSet<>(clientIds));
+        clients.add(Suppression.GLOBAL);
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT client_id, email, reason, source, created_at FROM suppression "
+                        + "WHERE client_id IN (<clients>) AND email IN (<emails>)")
+                .bindList("clients", clients)
+                .bindList("emails", addresses.stream().map(SuppressionList::normal).distinct().toList())
+                .map(SuppressionList::row).list());
+    }
+
     /** Adds an address (again: the first entry stays, with its reason). Returns the entry that holds. */
     public Suppression add(String clientId, String email, String reason, String source) {
         String address = normal(email);
