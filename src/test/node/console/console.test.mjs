@@ -252,3 +252,31 @@ test('an operator edits a template: a syntax error is shown in place, the previe
   await accessible(page, 'privacy requests');
   await context.close();
 });
+
+test('an operator denies a pending privacy request and approves another', async () => {
+  const policy = `console_policy_${Date.now()}`;
+  assert.equal((await api('/api/v1/policy', { method: 'PATCH', json: [{ name: 'Console policy', key: policy }] })).status, 200);
+  const ask = async (email) => {
+    const created = await fetch(`${base}/api/v1/privacy-request`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify([{ policy_key: policy, identity: { email } }]) });
+    return (await created.json()).succeeded[0].id;
+  };
+  const denied = await ask(`deny-${Date.now()}@example.com`);
+  const approved = await ask(`approve-${Date.now()}@example.com`);
+  const status = async (id) => (await api(`/api/v1/privacy-request?request_id=${id}`)).body.items[0].status;
+  assert.equal(await status(denied), 'pending');
+
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, process.env.MG_USER, process.env.MG_PASSWORD);
+  await page.getByRole('link', { name: 'Privacy' }).click();
+  const deniedRow = page.locator('tr', { hasText: denied });
+  await deniedRow.getByRole('button', { name: 'Deny' }).click();
+  await until('the request to be denied', async () => (await status(denied)) === 'denied');
+  await page.locator('tr', { hasText: approved }).getByRole('button', { name: 'Approve' }).click();
+  await until('the other request to be approved', async () => (await status(approved)) !== 'pending');
+  await page.locator('tr', { hasText: denied }).getByText('denied').waitFor();
+  await accessible(page, 'privacy requests with requests');
+  await page.screenshot({ path: `${shots}/privacy.png`, fullPage: true });
+  await context.close();
+});
