@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,16 +120,8 @@ class ExtraHorizonSdkIT {
         assertEquals(16, regions.json().get("code").asInt());
     }
 
-    /** An API user with these scopes, made through the fidesops user API; answers its id. */
     private static String user(Api api, String username, List<String> scopes) {
-        String root = api.rootToken();
-        Api.Response created = api.postJson("/api/v1/user", root, Map.of("username", username,
-                "password", Base64.getEncoder().encodeToString(PASSWORD.getBytes(StandardCharsets.UTF_8))));
-        assertEquals(201, created.status(), created.body());
-        String id = created.json().get("id").asText();
-        Api.Response permissions = api.postJson("/api/v1/user/" + id + "/permission", root, Map.of("scopes", scopes));
-        assertEquals(201, permissions.status(), permissions.body());
-        return id;
+        return api.createUser(username, PASSWORD, scopes);
     }
 
     private static JsonNode client(Api api) {
