@@ -288,8 +288,7 @@ public class BounceMails {
         Set<String> all = new java.util.HashSet<>();
         for (List<String> list : List.of(recipients.to(), recipients.cc(), recipients.bcc())) {
             for (String address : list) {
-                Matcher bare = Pattern.compile("<([^<>]+)>\\s*$").matcher(address);
-                all.add((bare.find() ? bare.group(1) : address).trim().toLowerCase(Locale.ROOT));
+                all.add(io.mailgate.mail.Addresses.bare(address).toLowerCase(Locale.ROOT));
             }
         }
         return all;

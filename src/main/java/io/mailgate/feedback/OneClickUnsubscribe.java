@@ -61,9 +61,7 @@ public class OneClickUnsubscribe {
         Optional<String> only = all.size() == 1 ? Optional.of(all.get(0)) : Optional.empty();
         String address = only.orElseThrow(() -> new ApiException(ErrorCode.RESOURCE_UNKNOWN,
                 "The mail of this link has no single recipient any more"));
-        int open = address.lastIndexOf('<');
-        int close = address.lastIndexOf('>');
-        return (open >= 0 && close > open ? address.substring(open + 1, close) : address).trim();
+        return io.mailgate.mail.Addresses.bare(address);
     }
 
     private static String html(String title, String body) {

@@ -247,15 +247,12 @@ public class SesEvents {
     }
 
     private static String address(JsonNode value) {
-        String text = value.asText("");
         // SES may name a recipient with its display name: keep the address.
-        int open = text.lastIndexOf('<');
-        int close = text.lastIndexOf('>');
-        String address = open >= 0 && close > open ? text.substring(open + 1, close) : text;
+        String address = io.mailgate.mail.Addresses.bare(value.asText(""));
         if (!value.isTextual() || address.isBlank() || address.length() > MailEvent.MAX_RECIPIENT || !address.contains("@")) {
             throw invalid("A recipient is not an email address");
         }
-        return address.trim();
+        return address;
     }
 
     private static long time(JsonNode event) {

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.mailgate.mail.Addresses;
 import io.mailgate.mail.DeliveryOutcome;
 import io.mailgate.mail.Mail;
 import io.mailgate.mail.MailEvent;
@@ -64,14 +65,14 @@ public class SmtpBounces {
             MailRequest.Recipients all = mail.recipients();
             for (List<String> list : List.of(all.to(), all.cc(), all.bcc())) {
                 for (String address : list) {
-                    feedback.report(target, report(mail, bare(address), now, refusal));
+                    feedback.report(target, report(mail, Addresses.bare(address), now, refusal));
                 }
             }
         }
     }
 
     private static Feedback.Report report(Mail mail, String address, long now, String answer) {
-        String bare = bare(address);
+        String bare = Addresses.bare(address);
         return Feedback.Report.of("smtp", "smtp:" + mail.id() + ":" + bare.toLowerCase(java.util.Locale.ROOT), MailEvent.Type.BOUNCED,
                 now, bare).bounce(MailEvent.Bounce.HARD).detail(answer);
     }
@@ -84,11 +85,5 @@ public class SmtpBounces {
         }
         String subject = enhanced.group(1);
         return subject.equals("1") || subject.equals("2");
-    }
-
-    private static String bare(String address) {
-        int open = address.lastIndexOf('<');
-        int close = address.lastIndexOf('>');
-        return (open >= 0 && close > open ? address.substring(open + 1, close) : address).trim();
     }
 }

@@ -11,6 +11,13 @@ public final class Addresses {
     private Addresses() {
     }
 
+    /** The address of "Name <address>", or the value itself when it names none, trimmed. */
+    public static String bare(String value) {
+        int open = value.lastIndexOf('<');
+        int close = value.lastIndexOf('>');
+        return (open >= 0 && close > open ? value.substring(open + 1, close) : value).trim();
+    }
+
     /** @return why the value is not an acceptable address, or null when it is. */
     public static String problem(String value) {
         if (value == null || value.isBlank()) {

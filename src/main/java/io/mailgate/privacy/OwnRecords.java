@@ -246,10 +246,7 @@ public class OwnRecords {
 
     /** The address of "Name <address>" or of a bare address, in lower case. */
     private static String address(String text) {
-        int open = text.lastIndexOf('<');
-        int close = text.lastIndexOf('>');
-        String bare = open >= 0 && close > open ? text.substring(open + 1, close) : text;
-        return bare.trim().toLowerCase(Locale.ROOT);
+        return io.mailgate.mail.Addresses.bare(text).toLowerCase(Locale.ROOT);
     }
 
     private static Map<String, String> maskIdentity(Map<String, String> identity, Masking masking, Coverage coverage) {
