@@ -35,6 +35,57 @@ class GroupCommitTest {
         assertEquals(List.of(1, 1), sizes);
     }
 
+    /**
+     * A leader stops after a few batches and leaves items behind whose callers found no free lead and
+     * sleep. With a safety-net timer of an hour, only the hand-off (the leaving leader wakes the first
+     * waiting caller) can answer them: without it this test hangs and fails.
+     */
+    @Test
+    void callersLeftWaitingWhenALeaderStopsAreWokenToLeadWithoutATimer() throws Exception {
+        CountDownLatch firstBatch = new CountDownLatch(1);
+        GroupCommit<Integer, Integer> group = new GroupCommit<>(1, 1, items -> {
+            if (items.get(0) == 0) {
+                await(firstBatch);
+            }
+            return items.stream().map(item -> GroupCommit.Outcome.of(item * 2)).toList();
+        }, TimeUnit.HOURS.toMicros(1));
+        ExecutorService pool = Executors.newCachedThreadPool();
+        try {
+            List<Future<Integer>> answers = new ArrayList<>();
+            answers.add(pool.submit(() -> group.write(0)));
+            List<Thread> waiting = Collections.synchronizedList(new ArrayList<>());
+            for (int i = 1; i <= 7; i++) {
+                int item = i;
+                answers.add(pool.submit(() -> {
+                    waiting.add(Thread.currentThread());
+                    return group.write(item);
+                }));
+            }
+            // The first caller leads and is held in its batch; the seven others queue and park.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (waiting.size() < 7 || !waiting.stream().allMatch(thread -> thread.getState() == Thread.State.TIMED_WAITING)) {
+                assertTrue(System.nanoTime() < deadline, "the callers did not queue");
+                Thread.sleep(1);
+            }
+            firstBatch.countDown();
+            // The leader writes four batches (its own and three more) and leaves four items behind.
+            for (int i = 0; i < answers.size(); i++) {
+                assertEquals(i * 2, answers.get(i).get(30, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void concurrentCallersShareBatchesAndEachGetsItsOwnAnswerAfterItsBatch() throws Exception {
         List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
