@@ -28,12 +28,26 @@ public class SnsClient {
     private static final int MAX_CERTIFICATE_BYTES = 64 * 1024;
 
     private final Pattern trusted;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    /** Made on first use: building one loads the TLS stack, a fifth of a second of every start otherwise. */
+    private volatile HttpClient http;
     private final Map<String, X509Certificate> cache = new ConcurrentHashMap<>();
 
     public SnsClient(Pattern trusted) {
         this.trusted = trusted;
+    }
+
+    private HttpClient http() {
+        HttpClient client = http;
+        if (client == null) {
+            synchronized (this) {
+                if (http == null) {
+                    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                            .followRedirects(HttpClient.Redirect.NEVER).build();
+                }
+                client = http;
+            }
+        }
+        return client;
     }
 
     public boolean trusts(String url) {
@@ -59,7 +73,7 @@ public class SnsClient {
     /** Confirms a subscription by visiting its SubscribeURL; true when SNS answered 200. */
     public boolean confirm(String subscribeUrl) {
         try {
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(subscribeUrl)).timeout(Duration.ofSeconds(10))
+            HttpResponse<Void> response = http().send(HttpRequest.newBuilder(URI.create(subscribeUrl)).timeout(Duration.ofSeconds(10))
                     .GET().build(), HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         } catch (java.io.IOException | IllegalArgumentException e) {
@@ -72,7 +86,7 @@ public class SnsClient {
 
     private X509Certificate fetch(String url) {
         try {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET()
+            HttpResponse<byte[]> response = http().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET()
                     .build(), HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() != 200 || response.body().length > MAX_CERTIFICATE_BYTES) {
                 throw new ApiException(ErrorCode.FORBIDDEN, "The SNS signing certificate could not be fetched (HTTP "

@@ -49,11 +49,13 @@ public final class Platform {
     private Platform(CamelContext context, Settings settings) throws Exception {
         this.context = context;
         this.settings = settings;
+        this.broker = new Broker(settings);
+        context.addService(broker, true, true);
+        // The embedded broker starts beside the database's migrations and the routes' building.
+        broker.startEarly();
         this.dataSource = Database.open(settings);
         this.jdbi = Jdbi.create(dataSource);
-        this.broker = new Broker(settings);
         context.addService(new Closer(dataSource), true, true);
-        context.addService(broker, true, true);
         this.meters = meters(context);
     }
 

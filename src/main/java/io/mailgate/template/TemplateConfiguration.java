@@ -18,7 +18,7 @@ public final class TemplateConfiguration {
         TemplateStore store = new TemplateStore(platform.jdbi(), json, platform.clock());
         LocalizationStore localizations = new LocalizationStore(platform.jdbi(), json, platform.clock());
         V1Templates v1 = new V1Templates(new V1TemplateStore(platform.jdbi(), json, platform.clock()), localizations);
-        templates = new Templates(store, new BuiltInTemplates(json.mapper(), renderer), renderer, localizations, v1);
+        templates = new Templates(store, new BuiltInTemplates(json.mapper()), renderer, localizations, v1);
         platform.bind(new V1TemplateEndpoints(json, v1));
         platform.bind(new TemplateEndpoints(json, store, new TemplateRequests(json, renderer), templates));
         platform.bind(new LocalizationEndpoints(json, localizations));

@@ -11,7 +11,7 @@ import java.util.Map;
 
 import org.apache.camel.main.Main;
 
-import io.mailgate.MailgateConfiguration;
+import io.mailgate.MailgateApplication;
 
 /**
  * A real Mailgate, started in this JVM the way MailgateApplication starts it, on a free port with its
@@ -67,8 +67,7 @@ public final class MailgateInstance implements AutoCloseable {
         all.putAll(database.properties());
         all.putAll(properties);
 
-        Main main = new Main();
-        main.configure().addConfiguration(MailgateConfiguration.class);
+        Main main = MailgateApplication.newMain();
         all.forEach(main::addOverrideProperty);
         Thread runner = new Thread(() -> {
             try {

@@ -2,6 +2,8 @@ package io.mailgate.platform.broker;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.jms.ConnectionFactory;
@@ -33,6 +35,7 @@ public class Broker extends ServiceSupport {
     private final ConnectionFactory connections;
     private final CachingConnectionFactory cachingConnections;
     private EmbeddedActiveMQ embedded;
+    private CompletableFuture<EmbeddedActiveMQ> starting;
 
     public Broker(Settings settings) {
         this.settings = settings;
@@ -93,11 +96,51 @@ public class Broker extends ServiceSupport {
                 : "external broker " + settings.brokerUrl();
     }
 
+    /**
+     * Starts the embedded broker on a thread of its own while the rest of Mailgate is wired and its routes
+     * are built (a few tenths of a second of a start); {@link #doStart} waits for it. Does nothing for an
+     * external broker.
+     */
+    public synchronized void startEarly() {
+        if (settings.embeddedBroker() && starting == null) {
+            starting = new CompletableFuture<>();
+            Thread thread = new Thread(() -> {
+                try {
+                    starting.complete(startEmbedded());
+                } catch (Throwable e) {
+                    starting.completeExceptionally(e);
+                }
+            }, "mailgate-broker-start");
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
     @Override
     protected void doStart() throws Exception {
         if (!settings.embeddedBroker()) {
             return;
         }
+        startEarly();
+        embedded = awaitStart();
+    }
+
+    private EmbeddedActiveMQ awaitStart() throws Exception {
+        CompletableFuture<EmbeddedActiveMQ> started;
+        synchronized (this) {
+            started = starting;
+        }
+        try {
+            return started.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private EmbeddedActiveMQ startEmbedded() throws Exception {
         Path dir = journalDir();
         ConfigurationImpl config = new ConfigurationImpl();
         config.setName("mailgate-" + serverId);
@@ -142,9 +185,10 @@ public class Broker extends ServiceSupport {
         // What other services drop on the ingress queues is stored as REST's mails are, durable or not.
         config.registerBrokerPlugin(new DurableIngress(java.util.Set.of(settings.queues().send(), settings.queues().privacy()),
                 settings.maxQueueMessageBytes()));
-        embedded = new EmbeddedActiveMQ();
-        embedded.setConfiguration(config);
-        embedded.start();
+        EmbeddedActiveMQ server = new EmbeddedActiveMQ();
+        server.setConfiguration(config);
+        server.start();
+        return server;
     }
 
     @Override
@@ -152,6 +196,15 @@ public class Broker extends ServiceSupport {
         cachingConnections.destroy();
         if (connections instanceof AutoCloseable closeable) {
             closeable.close();
+        }
+        CompletableFuture<EmbeddedActiveMQ> started;
+        synchronized (this) {
+            started = starting;
+            starting = null;
+        }
+        if (embedded == null && started != null) {
+            // Stopped before doStart took it over (a failed start): stop what the early start began.
+            embedded = started.exceptionally(failed -> null).join();
         }
         if (embedded != null) {
             embedded.stop();
