@@ -17,8 +17,15 @@ public final class MailgateApplication {
     private MailgateApplication() {
     }
 
-    public static void main(String[] args) throws Exception {
-        int code = newMain().run(args);
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = newMain().run(args);
+        } catch (Exception | Error e) {
+            // A start that fails while the wiring runs (the embedded broker already starting beside it).
+            e.printStackTrace();
+            code = 1;
+        }
         // Broker and HTTP threads must not keep a failed or stopped gateway alive.
         System.exit(code);
     }

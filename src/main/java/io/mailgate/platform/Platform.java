@@ -53,7 +53,12 @@ public final class Platform {
         context.addService(broker, true, true);
         // The embedded broker starts beside the database's migrations and the routes' building.
         broker.startEarly();
-        this.dataSource = Database.open(settings);
+        try {
+            this.dataSource = Database.open(settings);
+        } catch (Exception | Error e) {
+            broker.abandon();
+            throw e;
+        }
         this.jdbi = Jdbi.create(dataSource);
         context.addService(new Closer(dataSource), true, true);
         this.meters = meters(context);

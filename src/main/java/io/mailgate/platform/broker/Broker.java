@@ -116,6 +116,15 @@ public class Broker extends ServiceSupport {
         }
     }
 
+    /** Stops what {@link #startEarly} began, when the start fails before the context could start this service. */
+    public void abandon() {
+        try {
+            doStop();
+        } catch (Exception e) {
+            // The start is failing already; the process ends, and what it failed on is the error to report.
+        }
+    }
+
     @Override
     protected void doStart() throws Exception {
         if (!settings.embeddedBroker()) {
