@@ -146,8 +146,8 @@ public final class GroupCommit<I, R> {
                     }
                 }
             }
-            // Another leader holds this caller's item (or all may lead at once): wait for its answer, and
-            // look again now and then whether items wait that no one leads.
+            // Another leader holds this caller's item, or every lead is taken: park until answered or woken
+            // to lead by a leader that leaves (the timer is only a safety net).
             if (!wrote && pending.await(waitMicros)) {
                 break;
             }
